@@ -1,0 +1,1 @@
+"""The answering core: evidence selection, facts from metadata, citations, abstention."""

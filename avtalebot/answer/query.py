@@ -1,0 +1,108 @@
+"""What a question asks for: its language, its terms (English mapped onto Norwegian), its cues."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from avtalebot.text import content_terms, detect_lang, words
+
+# English -> Norwegian vocabulary of the domain, so English questions match Norwegian text by keyword.
+GLOSSARY = {
+    "agreement": "avtale avtalen samarbeidsavtale", "agreements": "avtaler", "contract": "avtale kontrakt",
+    "cooperation": "samarbeid", "collaboration": "samarbeid", "collaborate": "samarbeide",
+    "signed": "signerte signert", "sign": "signerte", "signing": "signering signerte",
+    "signatory": "signerte", "valid": "gjelder", "validity": "gjelder varighet", "until": "ut til",
+    "expire": "utløper gjelder", "expires": "utløper gjelder", "start": "gjelder fra", "began": "gjelder fra",
+    "begin": "gjelder fra", "effect": "i kraft", "force": "i kraft", "county": "fylke fylkeskommune",
+    "mayor": "fylkesordfører ordfører", "director": "direktør", "leader": "leder", "head": "leder",
+    "contact": "kontaktperson kontakt", "email": "e-post", "e-mail": "e-post", "goals": "mål målsettinger",
+    "goal": "mål målsetting", "objectives": "målsettinger mål", "aims": "mål målsettinger",
+    "purpose": "formål formålet", "obligations": "forpliktelser ansvar", "duties": "ansvar forpliktelser",
+    "responsible": "ansvar", "responsibilities": "ansvar forpliktelser", "must": "skal", "shall": "skal",
+    "eligible": "rett", "eligibility": "rett", "right": "rett", "entitled": "rett", "age": "alder år",
+    "limit": "grense", "old": "år", "young": "unge ungdom", "youth": "ungdom unge", "people": "personer",
+    "course": "kurs kurset", "apprenticeship": "læreplass lærling", "apprentice": "lærling læreplass",
+    "immigrants": "innvandrere", "refugees": "flyktninger", "career": "karriere karriereveiledning",
+    "guidance": "veiledning karriereveiledning", "counselling": "veiledning", "free": "gratis",
+    "split": "deling oppdeling oppløsning", "division": "deling oppdeling", "dissolution": "oppløsning",
+    "worse": "dårligere", "services": "tjenester tjenestetilbud", "service": "tjeneste tjenestetilbud",
+    "education": "utdanning opplæring", "training": "opplæring", "school": "skole", "schools": "skolene",
+    "work": "arbeid jobb", "job": "jobb arbeid", "jobs": "jobb arbeid", "employment": "arbeid sysselsetting",
+    "unemployed": "ledige", "project": "prosjekt prosjektet", "projects": "prosjekter",
+    "companies": "bedrifter", "company": "bedrift", "downsizing": "nedbemanning omstilling",
+    "annual": "årlig", "annually": "årlig", "yearly": "årlig", "year": "år årlig", "send": "sende",
+    "inform": "informere", "information": "informasjon", "think": "mener", "believe": "mener",
+    "happen": "konsekvensene føre", "consequences": "konsekvensene", "parties": "partene",
+    "programme": "tiltak ordning program", "program": "tiltak ordning program", "scheme": "ordning",
+    "called": "heter", "name": "navn heter", "offer": "tilbyr tilbud", "offers": "tilbyr tilbud",
+    "students": "elever", "pupils": "elever", "dropout": "frafall", "integration": "integrering",
+    "passed": "bestått", "subjects": "fag", "completed": "gjennomført fullført", "unit": "enhet",
+    "upper": "videregående", "secondary": "videregående", "office": "kontor", "offices": "kontorene",
+    "price": "pris", "cost": "pris kostnad", "ticket": "billett",
+}
+
+_WHO = re.compile(r"\b(hvem|kven|who|whom|whose)\b", re.I)
+_WHEN = re.compile(r"\b(når|kva tid|when|dato|date|hvilken dag|which day|what day)\b", re.I)
+_SIGN = re.compile(r"\b(signer\w*|sign\w*|undertegn\w*|underskr\w*)", re.I)
+_VALIDITY = re.compile(
+    r"\b(gjelder|gjelde|gjeld|gyldig\w*|varighet|varer|utløper|i kraft|valid\w*|until|expire\w*|in force|"
+    r"effect|how long|hvor lenge|kor lenge|periode|period|begynte|start\w*|began|begin)\b", re.I)
+_CONTACT = re.compile(r"\b(kontakt\w*|contact\w*|e-post|epost|e-mail|email|ringe|call)\b", re.I)
+_NUMBER = re.compile(r"\b(alder\w*|aldersgrense\w*|how old|how many|hvor mange|kor mange|age|prosent|percent)\b", re.I)
+_ROLE_WORDS = re.compile(
+    r"(ordfører|rådsleder|direktør|leder|rådgiver|kontaktperson|mayor|director|leader|head|"
+    r"chief|adviser|manager)", re.I)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    lang: str
+    terms: tuple[str, ...]  # all search terms (stems), for the keyword index
+    groups: tuple[tuple[str, ...], ...]  # one group per question word: its alternative stems
+    group_words: tuple[str, ...]  # the question word behind each group
+    asks_who: bool
+    asks_when: bool
+    asks_signed: bool
+    asks_validity: bool
+    asks_contact: bool
+    asks_number: bool
+    asks_role: bool
+
+    @property
+    def wants_person(self) -> bool:
+        return self.asks_contact or (self.asks_who and (self.asks_signed or self.asks_role))
+
+
+def analyse(question: str) -> Query:
+    lang = detect_lang(question)
+    groups: list[tuple[str, ...]] = []
+    group_words: list[str] = []
+    for w in words(question):
+        stems = content_terms(w)
+        if not stems:
+            continue
+        if lang == "en" and w in GLOSSARY:
+            stems = content_terms(GLOSSARY[w])
+            if not stems:  # maps onto Norwegian function words only ("until" -> "ut til")
+                continue
+        group = tuple(dict.fromkeys(stems))
+        if group not in groups:
+            groups.append(group)
+            group_words.append(w)
+    terms = [t for g in groups for t in g]
+    return Query(
+        text=question,
+        lang=lang,
+        terms=tuple(dict.fromkeys(terms)),
+        groups=tuple(groups),
+        group_words=tuple(group_words),
+        asks_who=bool(_WHO.search(question)),
+        asks_when=bool(_WHEN.search(question)),
+        asks_signed=bool(_SIGN.search(question)),
+        asks_validity=bool(_VALIDITY.search(question)),
+        asks_contact=bool(_CONTACT.search(question)),
+        asks_number=bool(_NUMBER.search(question)),
+        asks_role=bool(_ROLE_WORDS.search(question)),
+    )

@@ -1,0 +1,82 @@
+"""Find the files to ingest under the given paths, reporting the ones that cannot be used."""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path
+    source: str  # name of the document in its folder (relative path), shown in citations
+    root: str  # absolute folder the file was synced from ("" for single files)
+    size: int
+    mtime_ns: int
+
+
+def _stat(path: Path) -> os.stat_result:
+    return path.stat()  # follows symlinks; raises ELOOP on a symlink loop
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENOENT:
+        return "no such file (broken link?)"
+    return exc.strerror or type(exc).__name__
+
+
+def collect(paths: list[Path]) -> tuple[list[FoundFile], list[tuple[str, str]], list[str]]:
+    """Returns (files, failures as (name, reason), folder roots that were synced)."""
+    files: list[FoundFile] = []
+    failures: list[tuple[str, str]] = []
+    roots: list[str] = []
+    for given in paths:
+        try:
+            is_dir = given.is_dir()
+            exists = is_dir or given.exists() or given.is_symlink()
+        except OSError as exc:
+            failures.append((str(given), _reason(exc)))
+            continue
+        if not exists:
+            failures.append((str(given), "no such file or folder"))
+        elif is_dir:
+            root = given.resolve()
+            roots.append(str(root))
+            _walk(root, files, failures)
+        else:
+            _add(given, given.name, "", files, failures)
+    return files, failures, roots
+
+
+def _walk(root: Path, files: list[FoundFile], failures: list[tuple[str, str]]) -> None:
+    def onerror(exc: OSError) -> None:
+        failures.append((str(Path(exc.filename or root).relative_to(root)), _reason(exc)))
+
+    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            _add(path, path.relative_to(root).as_posix(), str(root), files, failures)
+
+
+def _add(path: Path, source: str, root: str, files: list[FoundFile], failures: list[tuple[str, str]]) -> None:
+    try:
+        st = _stat(path)
+    except OSError as exc:
+        failures.append((source, _reason(exc)))
+        return
+    if not path.is_file():
+        failures.append((source, "not a regular file"))
+        return
+    if not os.access(path, os.R_OK):
+        failures.append((source, "permission denied"))
+        return
+    files.append(FoundFile(path, source, root, st.st_size, st.st_mtime_ns))

@@ -1,0 +1,84 @@
+"""Typed settings. Built once by each entry point and passed down; never read at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+EmbedderBackend = Literal["e5-small", "sentence-transformers"]
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """All configuration. Secrets come from the environment only."""
+
+    model_config = SettingsConfigDict(env_prefix="AVTALEBOT_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    embedder: str = "e5-small"  # "e5-small" or "sentence-transformers:<model name or path>"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    top_k: int = 4
+    max_file_mb: float = 50.0
+    corpus_dir: Path | None = None
+    answerer: Literal["extractive", "llm"] = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = None
+    admin_users: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_channel: str | None = None
+    allowed_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    slack_workers: int = 16
+    watch_interval_s: float = 10.0
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AVTALEBOT_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "AVTALEBOT_SLACK_SIGNING_SECRET"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "AVTALEBOT_SLACK_APP_TOKEN")
+    )
+    slack_api_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_API_URL", "AVTALEBOT_SLACK_API_URL")
+    )
+
+    @field_validator("admin_users", "allowed_channels", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("embedder")
+    @classmethod
+    def _check_embedder(cls, value: str) -> str:
+        backend, _, model = value.partition(":")
+        if backend == "e5-small" and not model:
+            return value
+        if backend == "sentence-transformers" and model:
+            return value
+        raise ValueError(
+            "embedder must be 'e5-small' or 'sentence-transformers:<model name or path>'"
+        )
+
+    @property
+    def embedder_backend(self) -> EmbedderBackend:
+        return "sentence-transformers" if self.embedder.startswith("sentence-transformers:") else "e5-small"
+
+    @property
+    def embedder_model(self) -> str:
+        return self.embedder.partition(":")[2]
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)

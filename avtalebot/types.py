@@ -1,0 +1,119 @@
+"""Shared value types passed along the one-way flow: ingest -> vectorstore -> answering -> bot."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person named in a document, with where the mention was found (offsets in cleaned text)."""
+
+    name: str
+    role: str = ""
+    organisation: str = ""
+    email: str = ""
+    signed: bool = False
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Metadata extracted by rules from one document's cleaned text."""
+
+    parties: tuple[str, ...] = ()
+    signed_date: str = ""  # as stated, e.g. "11. september" or "11.12.2023"
+    signed_span: tuple[int, int] = (0, 0)
+    published: str = ""
+    valid_from: str = ""  # ISO date when it could be derived
+    valid_to: str = ""  # ISO date when it could be derived
+    validity_text: str = ""  # the sentence stating validity, as written
+    validity_span: tuple[int, int] = (0, 0)
+    contacts: tuple[Contact, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocMeta:
+        d = dict(d)
+        d["parties"] = tuple(d.get("parties", ()))
+        d["signed_span"] = tuple(d.get("signed_span", (0, 0)))
+        d["validity_span"] = tuple(d.get("validity_span", (0, 0)))
+        d["contacts"] = tuple(Contact(**c) for c in d.get("contacts", ()))
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage; offsets point into its document's cleaned text."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    position: int
+
+    def embed_text(self) -> str:
+        """Text given to the embedder: title and section give the passage its context."""
+        head = self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
+        return f"{head}\n{self.text}"
+
+
+@dataclass
+class ParsedDocument:
+    """One loaded, cleaned, chunked document with its metadata."""
+
+    doc_id: str
+    source: str
+    path: str
+    title: str
+    text: str
+    content_hash: str
+    meta: DocMeta
+    chunks: list[Chunk]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quoted passage came from; enough for a reviewer to open it."""
+
+    n: int
+    source: str
+    title: str
+    section: str
+    chunk_id: str
+    quote: str
+    score: float
+    doc_id: str = ""
+    start: int = 0
+    end: int = 0
+    status: str = ""  # "", "expired" or "superseded"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer text with [n] markers, its citations, and whether we abstained."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    lang: str = "nb"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "lang": self.lang,
+            "citations": [c.to_dict() for c in self.citations],
+        }

@@ -1,0 +1,122 @@
+"""Contact persons by rule: '<role> <Name>', '<Name>, <role> i <org>', 'Kontaktperson <Name>' + e-mail."""
+
+from __future__ import annotations
+
+import re
+
+from avtalebot.text import split_sentences
+from avtalebot.types import Contact
+from ingest.gazetteer import COUNTY, NAV_UNIT, ROLE_RE, normalise_org
+
+_W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
+NAME = rf"{_W}(?: {_W}){{1,3}}"
+_ORG = rf"(?:nye )?(?:{NAV_UNIT}|{COUNTY})"
+_PLACE_ORG = rf"(?:{_ORG}|[A-ZÆØÅ][a-zæøå]+(?: og [A-ZÆØÅ][a-zæøå]+)?)"
+
+_PATTERNS = [
+    # "direktør i NAV Vestfold og Telemark, Anders Anundsen" / "direktør for NAV Øst Viken Lise Westly"
+    re.compile(rf"(?P<role>{ROLE_RE}) (?:i|for|ved) (?P<org>{_PLACE_ORG}),? (?P<name>{NAME})"),
+    # "Inger Anne Speilberg, direktør i NAV Vest-Viken"
+    re.compile(rf"(?P<name>{NAME}), (?P<role>{ROLE_RE})(?: (?:i|for|ved))? (?P<org>{_ORG})"),
+    # "fylkesordfører Sindre Martinsen-Evje i Østfold fylkeskommune" / "Kontaktperson Tony Jonsen"
+    re.compile(rf"(?P<role>{ROLE_RE}):? (?P<name>{NAME})(?: (?:i|for|ved) (?P<org>{_ORG}))?"),
+]
+_ORGNAME_FIELD = re.compile(r"^(?:Organisasjonsnavn|Organisasjon|Virksomhet)\s*:?\s+(.+)$", re.M)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SIGN = re.compile(r"\b(signer\w*|undertegn\w*|underskr\w*)", re.I)
+_NOT_NAMES = {"NAV", "Kommune", "Fylkeskommune"}
+
+
+def _fix_case(match: re.Match[str], group: str) -> str:
+    value = match.group(group) or ""
+    return value.strip()
+
+
+def _org_for(role: str, org: str, sentence: str, county: str) -> str:
+    org = normalise_org(org)
+    if org and not re.search(r"fylkeskommune|^NAV", org):
+        return f"{org} fylkeskommune" if role.lower().startswith("fylkes") else org
+    return org
+
+
+def extract_contacts(text: str, county: str = "") -> list[Contact]:
+    """All contacts found, merged by name; a mention in a signing sentence marks them as signer."""
+    found: dict[str, Contact] = {}
+    spans = split_sentences(text)
+    for start, end in spans:
+        for line_start, line in _lines(text, start, end):
+            _match_line(line, line_start, start, end, text, county, found)
+    _attach_emails(text, found)
+    _attach_form_orgs(text, found)
+    return [
+        Contact(**{**c.__dict__, "organisation": county})
+        if county and not c.organisation and c.role.startswith("fylkes")
+        else c
+        for c in found.values()
+    ]
+
+
+def _lines(text: str, start: int, end: int):
+    pos = start
+    for line in text[start:end].split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _match_line(line, line_start, s_start, s_end, text, county, found) -> None:
+    sentence = text[s_start:s_end]
+    signed = bool(_SIGN.search(sentence))
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(line):
+            span = m.span("name")
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            name = m.group("name")
+            if not name[0].isupper() or any(w in _NOT_NAMES for w in name.split()):
+                continue
+            taken.append(span)
+            role = m.group("role").lower()
+            org = _org_for(role, m.group("org") or "", sentence, county)
+            _merge(found, Contact(name, role, org, "", signed, s_start, s_end))
+
+
+def _merge(found: dict[str, Contact], new: Contact) -> None:
+    old = found.get(new.name)
+    if old is None:
+        found[new.name] = new
+        return
+    keep_new_span = new.signed and not old.signed
+    found[new.name] = Contact(
+        name=old.name,
+        role=old.role if len(old.role) >= len(new.role) else new.role,
+        organisation=old.organisation or new.organisation,
+        email=old.email or new.email,
+        signed=old.signed or new.signed,
+        start=new.start if keep_new_span else old.start,
+        end=new.end if keep_new_span else old.end,
+    )
+
+
+def _attach_emails(text: str, found: dict[str, Contact]) -> None:
+    """An e-mail within a few lines after a contact's mention belongs to that contact."""
+    for m in _EMAIL.finditer(text):
+        best = None
+        for c in found.values():
+            if c.email or not (0 <= m.start() - c.end <= 200):
+                continue
+            if best is None or c.end > best.end:
+                best = c
+        local = m.group(0).split("@")[0].replace(".", " ").lower()
+        if best is None:
+            best = next((c for c in found.values() if c.name.lower() == local and not c.email), None)
+        if best is not None:
+            found[best.name] = Contact(**{**best.__dict__, "email": m.group(0), "end": max(best.end, m.end())})
+
+
+def _attach_form_orgs(text: str, found: dict[str, Contact]) -> None:
+    """Forms: an 'Organisasjonsnavn X' field just before a contact gives that contact's organisation."""
+    for m in _ORGNAME_FIELD.finditer(text):
+        for c in list(found.values()):
+            if not c.organisation and 0 <= c.start - m.end() <= 300:
+                found[c.name] = Contact(**{**c.__dict__, "organisation": m.group(1).strip()})

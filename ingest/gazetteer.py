@@ -1,0 +1,68 @@
+"""Public names of Norwegian counties and NAV regions (2020-2024 and after), and role titles.
+
+Used to recognise organisations and parties by rule; it is geography, not knowledge of any document.
+"""
+
+from __future__ import annotations
+
+import re
+
+REGIONS = [
+    "Vestfold og Telemark", "Troms og Finnmark", "Møre og Romsdal", "Sogn og Fjordane",
+    "Øst-Viken", "Vest-Viken", "Øst Viken", "Vest Viken", "Aust-Agder", "Vest-Agder",
+    "Sør-Trøndelag", "Nord-Trøndelag", "Viken", "Østfold", "Akershus", "Buskerud", "Oslo",
+    "Innlandet", "Hedmark", "Oppland", "Vestfold", "Telemark", "Agder", "Rogaland", "Vestland",
+    "Hordaland", "Trøndelag", "Nordland", "Troms", "Finnmark",
+]
+_REGION = "|".join(sorted((re.escape(r) for r in REGIONS), key=len, reverse=True))
+
+ROLES_NB = [
+    "fylkesrådsleder", "fylkesordfører", "fylkesvaraordfører", "fylkesdirektør", "fylkesrådmann",
+    "fylkeskommunedirektør", "fylkesråd", "avdelingsdirektør", "regiondirektør", "direktør",
+    "avdelingsleder", "seksjonsleder", "kontorsjef", "prosjektleder", "fagleder", "leder",
+    "spesialrådgiver", "seniorrådgiver", "rådgiver", "kontaktperson", "ordfører", "rådmann",
+    "kommunedirektør", "NAV-leder",
+]
+ROLE_RE = r"(?i:(?:(?:konstituert|fungerende|assisterende)\s+)?(?:" + "|".join(ROLES_NB) + r"))"
+
+ROLE_EN = {
+    "fylkesrådsleder": "county council leader",
+    "fylkesordfører": "county mayor",
+    "fylkesvaraordfører": "deputy county mayor",
+    "fylkesdirektør": "county director",
+    "fylkesrådmann": "county chief executive",
+    "fylkeskommunedirektør": "county chief executive",
+    "fylkesråd": "county commissioner",
+    "avdelingsdirektør": "head of department",
+    "regiondirektør": "regional director",
+    "direktør": "director",
+    "avdelingsleder": "head of department",
+    "seksjonsleder": "head of section",
+    "kontorsjef": "office manager",
+    "prosjektleder": "project manager",
+    "fagleder": "professional lead",
+    "leder": "leader",
+    "spesialrådgiver": "special adviser",
+    "seniorrådgiver": "senior adviser",
+    "rådgiver": "adviser",
+    "kontaktperson": "contact person",
+    "ordfører": "mayor",
+    "rådmann": "chief executive",
+    "kommunedirektør": "chief municipal executive",
+    "konstituert": "acting",
+    "fungerende": "acting",
+}
+
+NAV_UNIT = rf"NAV (?:{_REGION})(?![\w-])"
+COUNTY = rf"(?:{_REGION}) fylkeskommune"
+ORG_RE = re.compile(rf"{NAV_UNIT}|{COUNTY}")
+
+
+def normalise_org(org: str) -> str:
+    """'NAV Øst Viken' and 'NAV Øst-Viken' are the same unit; 'nye X' is X."""
+    org = re.sub(r"^nye\s+", "", org.strip())
+    return re.sub(r"\b(Øst|Vest|Aust|Nord|Sør) (Viken|Agder|Trøndelag)\b", r"\1-\2", org)
+
+
+def role_in_english(role: str) -> str:
+    return " ".join(ROLE_EN.get(w.lower(), w) for w in role.split())

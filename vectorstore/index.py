@@ -1,0 +1,167 @@
+"""Build a snapshot from documents + chunks, and load one for querying."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from avtalebot.errors import EmbedderMismatchError
+from avtalebot.settings import Settings
+from avtalebot.types import Chunk
+from vectorstore.cache import EmbeddingCache, embed_with_cache
+from vectorstore.chroma_store import DenseIndex, make_client
+from vectorstore.embedders import NamedEmbeddings
+from vectorstore.keyword import KeywordIndex
+from vectorstore.snapshots import (
+    Layout,
+    collection_name,
+    finish_snapshot,
+    new_snapshot_id,
+    require_pointer,
+    write_json_atomic,
+)
+
+Progress = Callable[[str, int, int], None]  # (phase, advanced by, phase total)
+
+
+@dataclass
+class BuildStats:
+    snapshot_id: str
+    chunks: int
+    embedded: int
+    embed_seconds: float
+    total_seconds: float
+
+
+@dataclass
+class LoadedIndex:
+    """One snapshot, opened read-only: never changes under a reader."""
+
+    snapshot_id: str
+    docs: dict[str, dict]
+    chunks: dict[str, Chunk]
+    keyword: KeywordIndex
+    dense: DenseIndex
+    embedder_name: str
+    path: Path
+    by_doc: dict[str, list[Chunk]]
+
+    def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
+        """The chunk of a document that contains a character offset (for citing metadata facts)."""
+        for c in self.by_doc.get(doc_id, []):
+            if c.start <= offset < c.end:
+                return c
+        return None
+
+    def close(self) -> None:
+        try:
+            self.dense.client.close()
+        except Exception:  # closing is best effort; a server client has nothing to release
+            pass
+
+
+def _chunk_meta(c: Chunk) -> dict:
+    return {"doc_id": c.doc_id, "source": c.source, "title": c.title, "section": c.section,
+            "position": c.position, "start": c.start, "end": c.end}
+
+
+def build_snapshot(
+    settings: Settings,
+    layout: Layout,
+    embedder: NamedEmbeddings,
+    cache: EmbeddingCache | None,
+    docs: dict[str, dict],
+    chunks: list[Chunk],
+    progress: Progress | None = None,
+) -> BuildStats:
+    """Write a complete new snapshot next to the live one; the caller flips the pointer."""
+    t0 = time.perf_counter()
+    snapshot_id = new_snapshot_id()
+    building = layout.snapshots / f"{snapshot_id}.building"
+    building.mkdir(parents=True)
+    texts = [c.embed_text() for c in chunks]
+    total = len(chunks)
+    vectors, embedded = embed_with_cache(
+        embedder, cache, texts, on_progress=(lambda n: progress("embed", n, total)) if progress else None
+    )
+    t_embed = time.perf_counter() - t0
+    name = collection_name(snapshot_id)
+    client = make_client(settings, None if settings.server_mode else building / "chroma")
+    dense = DenseIndex(client, name, embedder, create=True)
+    dense.add(
+        [c.chunk_id for c in chunks], texts, [_chunk_meta(c) for c in chunks], vectors, embedder,
+        on_progress=(lambda n: progress("store", n, total)) if progress else None,
+    )
+    KeywordIndex.build([c.chunk_id for c in chunks], texts).save(building / "bm25")
+    manifest = {
+        "snapshot_id": snapshot_id,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "embedder": embedder.name,
+        "mode": "server" if settings.server_mode else "embedded",
+        "collection": name,
+        "docs": docs,
+        "chunks": [asdict(c) for c in chunks],
+    }
+    write_json_atomic(building / "manifest.json", manifest)
+    if not settings.server_mode:
+        client.close()
+    finish_snapshot(layout, building, snapshot_id)
+    return BuildStats(snapshot_id, total, embedded, t_embed, time.perf_counter() - t0)
+
+
+def read_manifest(layout: Layout, snapshot_id: str) -> dict:
+    with open(layout.snapshot(snapshot_id) / "manifest.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_index(
+    settings: Settings, layout: Layout, embedder: NamedEmbeddings, snapshot_id: str | None = None
+) -> LoadedIndex:
+    snapshot_id = snapshot_id or require_pointer(layout)
+    path = layout.snapshot(snapshot_id)
+    manifest = read_manifest(layout, snapshot_id)
+    if manifest["embedder"] != embedder.name:
+        raise EmbedderMismatchError(
+            f"the index in {layout.root} was built with the embedder '{manifest['embedder']}', but "
+            f"'{embedder.name}' is configured (AVTALEBOT_EMBEDDER). Use the same embedder, or rebuild "
+            "the index with `avtalebot ingest --rebuild <folder>`."
+        )
+    client = make_client(settings, None if manifest["mode"] == "server" else path / "chroma")
+    dense = DenseIndex(client, manifest["collection"], embedder, create=False)
+    if dense.embedder_name() and dense.embedder_name() != embedder.name:
+        raise EmbedderMismatchError(
+            f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
+        )
+    chunks = {c["chunk_id"]: Chunk(**c) for c in manifest["chunks"]}
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks.values():
+        by_doc.setdefault(c.doc_id, []).append(c)
+    return LoadedIndex(
+        snapshot_id=snapshot_id,
+        docs=manifest["docs"],
+        chunks=chunks,
+        keyword=KeywordIndex.load(path / "bm25"),
+        dense=dense,
+        embedder_name=manifest["embedder"],
+        path=path,
+        by_doc=by_doc,
+    )
+
+
+def drop_snapshot_data(settings: Settings, layout: Layout, snapshot_id: str) -> None:
+    """Server mode keeps vectors in the server: drop the snapshot's collection there too."""
+    path = layout.snapshot(snapshot_id)
+    try:
+        manifest = read_manifest(layout, snapshot_id)
+    except (OSError, ValueError):
+        manifest = {}
+    if manifest.get("mode") == "server" and settings.server_mode:
+        try:
+            make_client(settings, None).delete_collection(manifest["collection"])
+        except Exception:  # already gone
+            pass
+    shutil.rmtree(path, ignore_errors=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 EmbedderBackend = Literal["e5-small", "sentence-transformers"]
 
@@ -73,7 +72,11 @@ class Settings(BaseSettings):
 
     @property
     def embedder_backend(self) -> EmbedderBackend:
-        return "sentence-transformers" if self.embedder.startswith("sentence-transformers:") else "e5-small"
+        return (
+            "sentence-transformers"
+            if self.embedder.startswith("sentence-transformers:")
+            else "e5-small"
+        )
 
     @property
     def embedder_model(self) -> str:

@@ -18,7 +18,14 @@ from ingest.pipeline import parse_bytes
 from vectorstore.cache import EmbeddingCache
 from vectorstore.embedders import NamedEmbeddings
 from vectorstore.index import build_snapshot, drop_snapshot_data, read_manifest
-from vectorstore.snapshots import Layout, ingest_lock, list_snapshots, read_pointer, stale_builds, write_pointer
+from vectorstore.snapshots import (
+    Layout,
+    ingest_lock,
+    list_snapshots,
+    read_pointer,
+    stale_builds,
+    write_pointer,
+)
 
 Progress = Callable[[str, int, int], None]
 KEEP_SNAPSHOTS = 3
@@ -50,10 +57,19 @@ class SyncReport:
 
 def _record(doc, found: FoundFile, aliases: list[str]) -> dict:
     return {
-        "doc_id": doc.doc_id, "source": doc.source, "path": str(found.path), "root": found.root,
-        "title": doc.title, "text": doc.text, "content_hash": doc.content_hash, "size": found.size,
-        "mtime_ns": found.mtime_ns, "meta": doc.meta.to_dict(), "aliases": aliases,
-        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "warnings": doc.warnings,
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "path": str(found.path),
+        "root": found.root,
+        "title": doc.title,
+        "text": doc.text,
+        "content_hash": doc.content_hash,
+        "size": found.size,
+        "mtime_ns": found.mtime_ns,
+        "meta": doc.meta.to_dict(),
+        "aliases": aliases,
+        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "warnings": doc.warnings,
     }
 
 
@@ -62,7 +78,10 @@ def passage_diff(old_text: str, new_text: str) -> dict[str, list[str]]:
     old = [old_text[s:e] for s, e in split_sentences(old_text)]
     new = [new_text[s:e] for s, e in split_sentences(new_text)]
     old_set, new_set = set(old), set(new)
-    return {"added": [s for s in new if s not in old_set], "removed": [s for s in old if s not in new_set]}
+    return {
+        "added": [s for s in new if s not in old_set],
+        "removed": [s for s in old if s not in new_set],
+    }
 
 
 class Syncer:
@@ -73,8 +92,14 @@ class Syncer:
         self._layout = layout
         self._embedder = embedder
 
-    def sync(self, paths: list[Path], *, rebuild: bool = False, wait: bool = False,
-             progress: Progress | None = None) -> SyncReport:
+    def sync(
+        self,
+        paths: list[Path],
+        *,
+        rebuild: bool = False,
+        wait: bool = False,
+        progress: Progress | None = None,
+    ) -> SyncReport:
         t0 = time.perf_counter()
         with ingest_lock(self._layout, wait=wait):
             report = self._sync_locked(paths, rebuild, progress)
@@ -96,7 +121,9 @@ class Syncer:
             chunks.setdefault(c["doc_id"], []).append(Chunk(**c))
         return manifest["docs"], chunks
 
-    def _sync_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None) -> SyncReport:
+    def _sync_locked(
+        self, paths: list[Path], rebuild: bool, progress: Progress | None
+    ) -> SyncReport:
         report = SyncReport()
         old_docs, old_chunks = self._old_state(rebuild)
         files, failures, roots = collect(paths)
@@ -111,7 +138,16 @@ class Syncer:
             if progress:
                 progress("parse", 1, len(files))
             seen_sources.add(found.source)
-            self._one_file(found, by_source, alias_of, old_chunks, new_docs, new_chunks, primary_by_hash, report)
+            self._one_file(
+                found,
+                by_source,
+                alias_of,
+                old_chunks,
+                new_docs,
+                new_chunks,
+                primary_by_hash,
+                report,
+            )
         for doc_id, rec in old_docs.items():
             if doc_id in new_docs:
                 continue
@@ -122,14 +158,23 @@ class Syncer:
                 new_chunks[doc_id] = old_chunks.get(doc_id, [])
         report.documents = len(new_docs)
         report.chunks = sum(len(v) for v in new_chunks.values())
-        dirty = rebuild or report.added or report.changed or report.removed or _aliases_changed(old_docs, new_docs)
-        if dirty or read_pointer(self._layout) is None:
+        dirty = (
+            rebuild
+            or report.added
+            or report.changed
+            or report.removed
+            or _aliases_changed(old_docs, new_docs)
+        )
+        first_time = read_pointer(self._layout) is None
+        if (dirty and not (first_time and not new_docs)) or (first_time and new_docs):
             self._publish(new_docs, new_chunks, report, progress)
         else:
             report.snapshot_id = read_pointer(self._layout)
         return report
 
-    def _one_file(self, found, by_source, alias_of, old_chunks, new_docs, new_chunks, primary_by_hash, report):
+    def _one_file(
+        self, found, by_source, alias_of, old_chunks, new_docs, new_chunks, primary_by_hash, report
+    ):
         old = by_source.get(found.source)
         if old and old["size"] == found.size and old["mtime_ns"] == found.mtime_ns:
             digest = old["content_hash"]
@@ -138,7 +183,9 @@ class Syncer:
                 loader_for(found.path)
                 data = found.path.read_bytes()
             except (AvtalebotError, OSError) as exc:
-                report.failed.append((found.source, str(exc) if isinstance(exc, AvtalebotError) else exc.strerror))
+                report.failed.append(
+                    (found.source, str(exc) if isinstance(exc, AvtalebotError) else exc.strerror)
+                )
                 return
             digest = hashlib.sha256(data).hexdigest()
         if digest in primary_by_hash:
@@ -147,15 +194,25 @@ class Syncer:
             report.duplicates.append((found.source, primary["source"]))
             return
         if old and old["content_hash"] == digest:
-            rec = dict(old, path=str(found.path), root=found.root, size=found.size, mtime_ns=found.mtime_ns,
-                       aliases=[])
+            rec = dict(
+                old,
+                path=str(found.path),
+                root=found.root,
+                size=found.size,
+                mtime_ns=found.mtime_ns,
+                aliases=[],
+            )
             new_docs[old["doc_id"]] = rec
             new_chunks[old["doc_id"]] = old_chunks.get(old["doc_id"], [])
             primary_by_hash[digest] = rec
             report.unchanged.append(found.source)
             return
         alias_owner = alias_of.get(found.source)
-        if alias_owner and alias_owner["content_hash"] == digest and alias_owner["doc_id"] in new_docs:
+        if (
+            alias_owner
+            and alias_owner["content_hash"] == digest
+            and alias_owner["doc_id"] in new_docs
+        ):
             report.unchanged.append(found.source)
             return
         try:
@@ -186,7 +243,9 @@ class Syncer:
         chunks = [c for doc_id in sorted(chunks_by_doc) for c in chunks_by_doc[doc_id]]
         cache = EmbeddingCache(self._layout.cache)
         try:
-            stats = build_snapshot(self._settings, self._layout, self._embedder, cache, docs, chunks, progress)
+            stats = build_snapshot(
+                self._settings, self._layout, self._embedder, cache, docs, chunks, progress
+            )
         finally:
             cache.close()
         write_pointer(self._layout, stats.snapshot_id)

@@ -6,8 +6,34 @@ import re
 from functools import lru_cache
 
 _ABBREV = {
-    "jf", "bl.a", "f.eks", "ca", "kl", "nr", "mv", "osv", "dvs", "mht", "pga", "evt", "ift", "iht",
-    "inkl", "ekskl", "vedr", "tlf", "mr", "dr", "st", "e.g", "i.e", "etc", "no", "avd", "ref", "pkt",
+    "jf",
+    "bl.a",
+    "f.eks",
+    "ca",
+    "kl",
+    "nr",
+    "mv",
+    "osv",
+    "dvs",
+    "mht",
+    "pga",
+    "evt",
+    "ift",
+    "iht",
+    "inkl",
+    "ekskl",
+    "vedr",
+    "tlf",
+    "mr",
+    "dr",
+    "st",
+    "e.g",
+    "i.e",
+    "etc",
+    "no",
+    "avd",
+    "ref",
+    "pkt",
 }
 _SENT_END = re.compile(r"[.!?…]+[»”\")]*(?=\s+[«\"“(\-–−•]?\s*[A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[.,:][0-9]+)*")
@@ -90,8 +116,12 @@ def content_terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-_NN_MARKERS = frozenset("eg ikkje kva kven korleis kvar kvifor dei noko nokon vere berre frå fekk mykje".split())
-_NB_MARKERS = frozenset("jeg ikke hva hvem hvordan hvor hvorfor noe noen være bare fra fikk mye".split())
+_NN_MARKERS = frozenset(
+    "eg ikkje kva kven korleis kvar kvifor dei noko nokon vere berre frå fekk mykje".split()
+)
+_NB_MARKERS = frozenset(
+    "jeg ikke hva hvem hvordan hvor hvorfor noe noen være bare fra fikk mye".split()
+)
 _EN_MARKERS = frozenset(
     "the what who when where which how is are was does do of for with agreement signed valid".split()
 )

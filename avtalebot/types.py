@@ -62,7 +62,11 @@ class Chunk:
 
     def embed_text(self) -> str:
         """Text given to the embedder: title and section give the passage its context."""
-        head = self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
+        head = (
+            self.title
+            if not self.section or self.section == self.title
+            else f"{self.title} — {self.section}"
+        )
         return f"{head}\n{self.text}"
 
 

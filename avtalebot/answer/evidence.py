@@ -10,8 +10,11 @@ from avtalebot.text import content_terms, split_sentences
 from vectorstore.keyword import KeywordIndex
 from vectorstore.retriever import Hit
 
-_DATE = re.compile(r"\b\d{1,2}\.\s?(januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
-                   r"november|desember)\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(19|20)\d{2}\b", re.I)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?(januar|februar|mars|april|mai|juni|juli|august|september|oktober|"
+    r"november|desember)\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(19|20)\d{2}\b",
+    re.I,
+)
 _PERSON = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)? [A-ZÆØÅ][a-zæøå]+")
 _DIGIT = re.compile(r"\d")
 _ANAPHOR = re.compile(r"^(Dette|Det|Den|Disse|De|Han|Hun|Ho|Dei|Tiltaket|Tilbudet|Kurset)\b")
@@ -53,7 +56,11 @@ def _units(hit: Hit) -> list[Unit]:
             continue
         if stripped.startswith("• "):
             offset = line.index("• ") + 2
-            units.append(Unit(hit, s + offset, e, line[offset:].strip(), prefix=leadin.text if leadin else ""))
+            units.append(
+                Unit(
+                    hit, s + offset, e, line[offset:].strip(), prefix=leadin.text if leadin else ""
+                )
+            )
             if leadin is not None:
                 i = units.index(leadin)
                 leadin = Unit(**{**leadin.__dict__, "items": f"{leadin.items}\n{line}"})
@@ -76,7 +83,9 @@ def coverage(unit_terms: set[str], query: Query, kw: KeywordIndex) -> float:
     unknown_weight = max(known, default=1.0)
     total = found = 0.0
     for group in query.groups:
-        weight = max(kw.idf(t) for t in group) if any(kw.known(t) for t in group) else unknown_weight
+        weight = (
+            max(kw.idf(t) for t in group) if any(kw.known(t) for t in group) else unknown_weight
+        )
         total += weight
         if any(t in unit_terms for t in group):
             found += weight
@@ -88,7 +97,11 @@ _LIST_QUESTION = re.compile(r"^\s*(hva|hvilke|kva|kva for|what|which)\b", re.I)
 
 def _cue(unit: Unit, query: Query) -> float:
     text = unit.text if not unit.is_leadin else unit.text + unit.items
-    if unit.is_leadin and _LIST_QUESTION.match(query.text) and not (query.asks_when or query.asks_who):
+    if (
+        unit.is_leadin
+        and _LIST_QUESTION.match(query.text)
+        and not (query.asks_when or query.asks_who)
+    ):
         return 1.0
     if query.asks_when or query.asks_validity:
         return 1.0 if _DATE.search(text) else 0.0
@@ -99,8 +112,13 @@ def _cue(unit: Unit, query: Query) -> float:
     return 0.5
 
 
-def score_units(hits: list[Hit], query: Query, kw: KeywordIndex, doc_context: dict[str, str],
-                max_chunks: int = 8) -> list[Scored]:
+def score_units(
+    hits: list[Hit],
+    query: Query,
+    kw: KeywordIndex,
+    doc_context: dict[str, str],
+    max_chunks: int = 8,
+) -> list[Scored]:
     """Score every sentence / item / lead-in of the top chunks. doc_context: per document, words
     that describe it as a whole (parties), which count as context for all its passages."""
     if not hits:
@@ -110,12 +128,18 @@ def score_units(hits: list[Hit], query: Query, kw: KeywordIndex, doc_context: di
     best_dense = max(h.dense for h in top) or 1.0
     scored: list[Scored] = []
     for rank, hit in enumerate(top):
-        context_terms = set(content_terms(f"{hit.chunk.title} {hit.chunk.section} {doc_context.get(hit.chunk.doc_id, '')}"))
+        context_terms = set(
+            content_terms(
+                f"{hit.chunk.title} {hit.chunk.section} {doc_context.get(hit.chunk.doc_id, '')}"
+            )
+        )
         chunk_rel = 0.5 * hit.fused / best_fused + 0.5 * (hit.dense / best_dense) - 0.03 * rank
         for unit in _units(hit):
             unit_terms = set(content_terms(f"{unit.prefix} {unit.text} {unit.items}"))
             cov = coverage(unit_terms, query, kw)
             ctx = coverage(unit_terms | context_terms, query, kw)
+            if unit.is_leadin and not _LIST_QUESTION.match(query.text):
+                cov *= 0.95  # a whole list only when no single item answers as well
             score = 0.50 * cov + 0.10 * ctx + 0.28 * chunk_rel + 0.12 * _cue(unit, query)
             scored.append(Scored(unit, score, max(cov, ctx)))
     scored.sort(key=lambda s: s.score, reverse=True)

@@ -21,8 +21,12 @@ class Thresholds:
     """Abstention: answer only when the evidence is strong enough. Calibrated on in-scope vs
     out-of-scope dev questions (see tests/test_eval.py and README)."""
 
-    dense_floor: float = 0.80  # top cosine similarity at which a Norwegian question starts to look on-topic
-    dense_floor_en: float = 0.76  # English questions over Norwegian text score lower across the board
+    dense_floor: float = (
+        0.80  # top cosine similarity at which a Norwegian question starts to look on-topic
+    )
+    dense_floor_en: float = (
+        0.76  # English questions over Norwegian text score lower across the board
+    )
     dense_span: float = 0.08
     min_confidence: float = 0.55
 
@@ -43,12 +47,16 @@ def confidence(hits: list[Hit], cov: float, query: Query, th: Thresholds) -> Sig
 
 
 class ExtractiveAnswerer:
-    def __init__(self, *, live: LiveIndex, top_k: int = 4, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self, *, live: LiveIndex, top_k: int = 4, thresholds: Thresholds | None = None
+    ) -> None:
         self._live = live
         self._top_k = top_k
         self._th = thresholds or Thresholds()
 
-    def answer(self, question: str, *, previous: str | None = None, as_of: date | None = None) -> Answer:
+    def answer(
+        self, question: str, *, previous: str | None = None, as_of: date | None = None
+    ) -> Answer:
         retriever = self._live.retriever()
         full = contextualize(question.strip(), previous)
         query = analyse(full)
@@ -61,8 +69,14 @@ class ExtractiveAnswerer:
         facts = self.facts(query, docs, ranking, lang)
         if facts:
             kw = retriever.index.keyword
-            fact_cov = max(coverage(set(content_terms(f.text + " " + " ".join(docs[f.doc_id]["meta"]["parties"]))), query, kw)
-                           for f in facts)
+            fact_cov = max(
+                coverage(
+                    set(content_terms(f.text + " " + " ".join(docs[f.doc_id]["meta"]["parties"]))),
+                    query,
+                    kw,
+                )
+                for f in facts
+            )
             signals = confidence(hits, max(signals.coverage, fact_cov), query, self._th)
         if signals.confidence < self._th.min_confidence:
             return Answer(label(lang, "abstain"), (), True, lang)
@@ -85,13 +99,21 @@ class ExtractiveAnswerer:
             facts += date_facts(query, docs, ranking, lang)
         return facts
 
-    def evidence(self, retriever: HybridRetriever, query: Query) -> tuple[list[Hit], list[Scored], Signals]:
+    def evidence(
+        self, retriever: HybridRetriever, query: Query
+    ) -> tuple[list[Hit], list[Scored], Signals]:
         vector = retriever.embed_query(query.text)
         hits = retriever.retrieve(vector, list(query.terms), k=12)
         docs = retriever.index.docs
-        context = {d: " ".join(docs[d]["meta"].get("parties", [])) for d in {h.chunk.doc_id for h in hits}}
+        context = {
+            d: " ".join(docs[d]["meta"].get("parties", [])) for d in {h.chunk.doc_id for h in hits}
+        }
         scored = score_units(hits, query, retriever.index.keyword, context)
-        return hits, scored, confidence(hits, max((x.coverage for x in scored[:5]), default=0.0), query, self._th)
+        return (
+            hits,
+            scored,
+            confidence(hits, max((x.coverage for x in scored[:5]), default=0.0), query, self._th),
+        )
 
 
 def ungrounded_place(question: str, top_docs: list[dict]) -> str | None:
@@ -105,25 +127,44 @@ def ungrounded_place(question: str, top_docs: list[dict]) -> str | None:
 
 def unknown_words(query: Query, keyword) -> list[str]:
     """Question words (4+ letters) that occur nowhere in the indexed documents."""
-    return [w for w, g in zip(query.group_words, query.groups, strict=True)
-            if len(w) >= 4 and not w.isdigit() and not any(keyword.known(t) for t in g)]
+    return [
+        w
+        for w, g in zip(query.group_words, query.groups, strict=True)
+        if len(w) >= 4 and not w.isdigit() and not any(keyword.known(t) for t in g)
+    ]
 
 
-def compose(facts: list[Fact], quotes: list[Scored], index: LoadedIndex, lang: str, max_cites: int) -> Answer:
+def compose(
+    facts: list[Fact], quotes: list[Scored], index: LoadedIndex, lang: str, max_cites: int
+) -> Answer:
     """Answer text with [n] markers; each citation knows file, title, section, chunk and quote."""
     docs = index.docs
     lines: list[str] = []
     citations: list[Citation] = []
     by_span: dict[tuple[str, int, int], int] = {}
 
-    def cite(doc_id: str, start: int, end: int, quote: str, chunk_id: str, section: str, score: float) -> int:
+    def cite(
+        doc_id: str, start: int, end: int, quote: str, chunk_id: str, section: str, score: float
+    ) -> int:
         key = (doc_id, start, end)
         if key in by_span:
             return by_span[key]
         doc = docs[doc_id]
         n = len(citations) + 1
-        citations.append(Citation(n, doc["source"], doc["title"], section, chunk_id, quote, round(score, 4),
-                                  doc_id, start, end))
+        citations.append(
+            Citation(
+                n,
+                doc["source"],
+                doc["title"],
+                section,
+                chunk_id,
+                quote,
+                round(score, 4),
+                doc_id,
+                start,
+                end,
+            )
+        )
         by_span[key] = n
         return n
 

@@ -12,10 +12,24 @@ from avtalebot.types import Contact, DocMeta
 from ingest.gazetteer import ORG_RE, ROLE_EN, ROLES_NB, normalise_org, role_in_english
 from ingest.metadata import MONTHS
 
-_EN_ROLE_TO_NB = sorted(((en, nb) for nb, en in ROLE_EN.items() if nb in ROLES_NB), key=lambda p: -len(p[0]))
+_EN_ROLE_TO_NB = sorted(
+    ((en, nb) for nb, en in ROLE_EN.items() if nb in ROLES_NB), key=lambda p: -len(p[0])
+)
 _MONTH_NAMES = {v: k for k, v in MONTHS.items()}
-_EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"]
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _GENERIC_ORG_WORDS = {"nav", "fylkeskommune", "og", "i"}
 
 
@@ -46,7 +60,9 @@ def _question_roles(query: Query) -> set[str]:
     return {r for r in roles if not any(r != o and r in o for o in roles)}
 
 
-def _contact_score(c: Contact, query: Query, rank: int, q_roles: set[str], q_orgs: set[str], q_words: set[str]) -> float:
+def _contact_score(
+    c: Contact, query: Query, rank: int, q_roles: set[str], q_orgs: set[str], q_words: set[str]
+) -> float:
     score = 1.0 / (1 + rank)
     if query.asks_signed:
         score += 1.0 if c.signed else -1.0
@@ -78,7 +94,10 @@ def person_facts(query: Query, docs: dict[str, dict], ranking: list[str], lang: 
     if best <= 0.5:
         return []
     chosen = [t for t in scored if t[0] >= best - 1e-6 and t[3] == scored[0][3]][:4]
-    return [Fact(_describe(c, lang, query.asks_signed), doc_id, c.start, c.end) for _, _, c, doc_id in chosen]
+    return [
+        Fact(_describe(c, lang, query.asks_signed), doc_id, c.start, c.end)
+        for _, _, c, doc_id in chosen
+    ]
 
 
 def _describe(c: Contact, lang: str, signed: bool) -> str:
@@ -103,7 +122,13 @@ def date_facts(query: Query, docs: dict[str, dict], ranking: list[str], lang: st
     for doc_id in ranking[:2]:
         meta = DocMeta.from_dict(docs[doc_id]["meta"])
         if query.asks_signed and query.asks_when and meta.signed_date:
-            return [Fact(label(lang, "signed_on").format(date=meta.signed_date), doc_id, *meta.signed_span)]
+            return [
+                Fact(
+                    label(lang, "signed_on").format(date=meta.signed_date),
+                    doc_id,
+                    *meta.signed_span,
+                )
+            ]
         if query.asks_validity and not query.asks_signed and (meta.valid_from or meta.valid_to):
             return [Fact(validity_line(meta, lang), doc_id, *meta.validity_span)]
     return []

@@ -7,7 +7,16 @@ import re
 from avtalebot.text import content_terms
 from ingest.gazetteer import REGIONS
 
-PLACE_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True)) + r")(?![\w-])")
+PLACE_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+_QUESTION_WORD = re.compile(
+    r"^\s*(hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kvar|korleis|kvifor|what|who|where|when|"
+    r"why|how|which|is|are|does|do|er|skal|kan|må|har)\b",
+    re.I,
+)
 _FOLLOWUP_START = re.compile(r"^\s*(og|men|hva med|kva med|enn|what about|and|how about)\b", re.I)
 
 
@@ -15,8 +24,9 @@ def contextualize(question: str, previous: str | None) -> str:
     """A short follow-up borrows the earlier question; a place in it replaces the earlier place."""
     if not previous:
         return question
-    short = len(content_terms(question)) <= 3 or bool(_FOLLOWUP_START.match(question))
-    if not short:
+    marker = bool(_FOLLOWUP_START.match(question))
+    fragment = len(content_terms(question)) <= 3 and not _QUESTION_WORD.match(question)
+    if not (marker or fragment):
         return question
     new_places = PLACE_RE.findall(question)
     if new_places and PLACE_RE.search(previous):

@@ -1,0 +1,5 @@
+import sys
+
+from avtalebot.cli import main
+
+sys.exit(main())

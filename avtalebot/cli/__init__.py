@@ -1,0 +1,126 @@
+"""`avtalebot` command line: ingest, ask, eval, status, watch, bench, slack, feedback."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from avtalebot.errors import AvtalebotError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="avtalebot", description="Cited answers about NAV / fylkeskommune agreements."
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the index lives (default: $AVTALEBOT_DATA_DIR or ./data)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser(
+        "ingest", help="index files and folders (a folder is synced: removed files leave the index)"
+    )
+    ing.add_argument("paths", nargs="+", type=Path)
+    ing.add_argument(
+        "--rebuild", action="store_true", help="re-parse everything (e.g. after changing embedder)"
+    )
+    ing.add_argument(
+        "--wait", action="store_true", help="wait for a running reindex instead of refusing"
+    )
+    ing.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--batch", type=Path, help="JSONL file with 'id' and 'q' per line")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD): validity labels use it")
+
+    ev = sub.add_parser("eval", help="measure answer quality on a question set (dev.jsonl format)")
+    ev.add_argument("questions", type=Path)
+    ev.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("status", help="list the indexed documents")
+    st.add_argument("--json", action="store_true")
+
+    wa = sub.add_parser("watch", help="poll a folder and sync the index when it changes")
+    wa.add_argument("path", type=Path)
+    wa.add_argument("--interval", type=float, help="seconds between polls")
+    wa.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+
+    be = sub.add_parser(
+        "bench", help="quality and speed against the naive setup, at several corpus sizes"
+    )
+    be.add_argument(
+        "--sizes",
+        default="1000",
+        help="comma-separated corpus sizes in chunks (e.g. 1000,10000,100000)",
+    )
+    be.add_argument("--json", action="store_true")
+    be.add_argument(
+        "--plot", type=Path, help="write a PNG of latency and memory against corpus size"
+    )
+    be.add_argument(
+        "--work-dir",
+        type=Path,
+        help="where generated corpora and indexes go (default: <data-dir>/bench)",
+    )
+    be.add_argument("--queries", type=int, default=200, help="generated questions per size")
+    be.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+
+    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
+    sl.add_argument(
+        "--mode", choices=["socket", "http"], help="default: socket when SLACK_APP_TOKEN is set"
+    )
+    sl.add_argument("--port", type=int, default=3000)
+    sl.add_argument("--host", default="0.0.0.0")
+
+    fb = sub.add_parser("feedback", help="feedback given in Slack")
+    fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
+    fe = fb_sub.add_parser("export", help="write all feedback as JSONL")
+    fe.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    return p
+
+
+def _settings(args: argparse.Namespace):
+    from avtalebot.settings import Settings
+
+    overrides = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = args.data_dir
+    return Settings(**overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    for noisy in ("bm25s", "chromadb", "httpx", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = _settings(args)
+        from avtalebot.cli import commands
+
+        handler = getattr(commands, f"cmd_{args.command}")
+        return int(handler(settings, args) or 0)
+    except AvtalebotError as exc:
+        print(f"avtalebot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("avtalebot: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # pydantic ValidationError for settings, mostly
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            print(f"avtalebot: invalid settings:\n{exc}", file=sys.stderr)
+            return 2
+        raise

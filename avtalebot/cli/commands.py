@@ -1,0 +1,242 @@
+"""Sub-command handlers. Each builds what it needs from settings, once."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from avtalebot.errors import InputError
+from avtalebot.settings import Settings
+
+
+class TqdmProgress:
+    """Progress bars on stderr, one per phase (parse, embed, store)."""
+
+    LABELS = {"parse": "reading files", "embed": "embedding chunks", "store": "writing index"}
+
+    def __init__(self, enabled: bool = True) -> None:
+        self._enabled = enabled
+        self._bars: dict = {}
+
+    def __call__(self, phase: str, n: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(phase)
+        if bar is None:
+            bar = self._bars[phase] = tqdm(
+                total=total,
+                desc=self.LABELS.get(phase, phase),
+                unit="",
+                file=sys.stderr,
+                disable=not self._enabled,
+                leave=False,
+            )
+        bar.update(n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+def _syncer(settings: Settings):
+    from avtalebot.sync import Syncer
+    from vectorstore.embedders import build_embedder
+    from vectorstore.snapshots import Layout
+
+    return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings))
+
+
+def print_report(report, out=sys.stdout) -> None:
+    print(
+        f"Indexed {report.documents} documents, {report.chunks} chunks (snapshot {report.snapshot_id})",
+        file=out,
+    )
+    print(
+        f"  added: {len(report.added)}  changed: {len(report.changed)}  removed: {len(report.removed)}  "
+        f"unchanged (skipped): {len(report.unchanged)}  duplicates: {len(report.duplicates)}  "
+        f"failed: {len(report.failed)}",
+        file=out,
+    )
+    print(f"  new embeddings: {report.embedded}  time: {report.seconds:.2f} s", file=out)
+    for name, reason in report.failed:
+        print(f"  FAILED {name}: {reason}", file=out)
+    for name, same in report.duplicates:
+        print(f"  duplicate {name}: same content as {same} (indexed once)", file=out)
+    for name, warning in report.warnings:
+        print(f"  warning {name}: {warning}", file=out)
+    for name in report.removed:
+        print(f"  removed {name}", file=out)
+    for name, diff in report.changes.items():
+        print(f"  what changed in {name}:", file=out)
+        for s in diff["added"][:20]:
+            print(f"    + {s}", file=out)
+        for s in diff["removed"][:20]:
+            print(f"    - {s}", file=out)
+
+
+def cmd_ingest(settings: Settings, args) -> int:
+    progress = TqdmProgress(enabled=not args.json)
+    try:
+        report = _syncer(settings).sync(
+            args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress
+        )
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print_report(report)
+    return 0 if report.ok else 1
+
+
+def _parse_as_of(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--as-of must be a date like 2025-01-31, not '{value}'") from exc
+
+
+def format_answer(answer) -> str:
+    from avtalebot.answer.labels import label
+
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", label(answer.lang, "sources") + ":"]
+        for c in answer.citations:
+            status = f" ({label(answer.lang, c.status)})" if c.status else ""
+            where = c.title if c.section in ("", c.title) else f"{c.title} — {c.section}"
+            lines.append(f"[{c.n}] {where} ({c.source}){status}")
+    return "\n".join(lines)
+
+
+def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
+    body = answer.to_dict()
+    cites = [
+        {
+            k: c[k]
+            for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status")
+        }
+        for c in body["citations"]
+    ]
+    out = extra | {"answer": body["answer"], "abstained": body["abstained"], "lang": body["lang"]}
+    if latency_ms is not None:
+        out["latency_ms"] = latency_ms
+    return json.dumps(out | {"citations": cites}, ensure_ascii=False)
+
+
+def cmd_ask(settings: Settings, args) -> int:
+    from avtalebot.evaluation import read_jsonl
+    from avtalebot.wiring import build_app
+
+    if bool(args.question) == bool(args.batch):
+        raise InputError("give either a QUESTION or --batch FILE")
+    as_of = _parse_as_of(args.as_of)
+    app = build_app(settings)
+    if args.question:
+        answer = app.answerer.answer(args.question, as_of=as_of)
+        print(_answer_json(answer, {"q": args.question}) if args.json else format_answer(answer))
+        return 0
+    rows = read_jsonl(args.batch, ("q",))
+    app.live.retriever().embed_query("oppvarming")  # load before timing
+    for n, row in enumerate(rows, start=1):
+        t0 = time.perf_counter()
+        answer = app.answerer.answer(row["q"], as_of=as_of)
+        ms = round((time.perf_counter() - t0) * 1000, 2)
+        extra = {"id": row.get("id", n), "q": row["q"]}
+        if args.json:
+            print(_answer_json(answer, extra, ms), flush=True)
+        else:
+            print(f"## {extra['id']}: {row['q']}\n{format_answer(answer)}\n({ms} ms)\n")
+    return 0
+
+
+def cmd_eval(settings: Settings, args) -> int:
+    from avtalebot.evaluation import evaluate, read_jsonl
+    from avtalebot.wiring import build_app
+
+    rows = read_jsonl(args.questions, ("q",))
+    app = build_app(settings)
+    result = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for d in result["details"]:
+        mark = "ok " if d["correct"] else "BAD"
+        print(f"{mark} {d['id']}: {d['q']}  ({d['latency_ms']} ms)")
+    print()
+    for key in (
+        "questions",
+        "answer_accuracy",
+        "gold_source_top4",
+        "abstention_out_of_scope",
+        "false_abstention",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ):
+        print(f"{key:26s} {result[key]}")
+    return 0
+
+
+def cmd_status(settings: Settings, args) -> int:
+    from avtalebot.status import document_rows
+    from vectorstore.snapshots import Layout
+
+    rows, snapshot_id = document_rows(Layout(Path(settings.data_dir)), date.today())
+    if args.json:
+        print(json.dumps({"snapshot": snapshot_id, "documents": rows}, ensure_ascii=False))
+        return 0
+    print(f"snapshot {snapshot_id}: {len(rows)} documents")
+    for r in rows:
+        print(f"- {r['source']}: {r['title']}")
+        print(
+            f"    parties: {', '.join(r['parties']) or '-'} | validity: {r['validity'] or '-'} ({r['status']})"
+        )
+        print(
+            f"    chunks: {r['chunks']} | indexed at: {r['indexed_at']} | sha256: {r['content_hash'][:16]}…"
+        )
+    return 0
+
+
+def cmd_watch(settings: Settings, args) -> int:
+    interval = args.interval or settings.watch_interval_s
+    syncer = _syncer(settings)
+    print(f"watching {args.path} every {interval:g} s (Ctrl-C to stop)", file=sys.stderr)
+    while True:
+        report = syncer.sync([args.path], wait=True)
+        if report.added or report.changed or report.removed or report.failed:
+            print_report(report)
+            sys.stdout.flush()
+        if args.once:
+            return 0 if report.ok else 1
+        time.sleep(interval)
+
+
+def cmd_slack(settings: Settings, args) -> int:
+    from bot.__main__ import run
+
+    return run(settings, mode=args.mode, host=args.host, port=args.port)
+
+
+def cmd_feedback(settings: Settings, args) -> int:
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        n = store.export_jsonl(out)
+    finally:
+        if args.out:
+            out.close()
+    print(f"exported {n} feedback records", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(settings: Settings, args) -> int:
+    from avtalebot.bench.run import run_bench
+
+    return run_bench(settings, args)

@@ -1,0 +1,103 @@
+"""Answer-quality measurement on a question set in the dev.jsonl format."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from avtalebot.answer.query import analyse
+from avtalebot.errors import InputError
+from avtalebot.types import Answer
+from vectorstore.retriever import LiveIndex
+
+
+def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+    """Read a JSONL file, naming the line of any malformed record."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
+        missing = [k for k in required if k not in row]
+        if not isinstance(row, dict) or missing:
+            raise InputError(f"{path}:{n}: missing field(s) {', '.join(missing) or 'object'}")
+        rows.append(row)
+    return rows
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def is_correct(answer: Answer, row: dict) -> bool:
+    text = answer.text.lower()
+    return (
+        not answer.abstained
+        and any(a.lower() in text for a in row.get("answer_any", []))
+        and row["source"] in {c.source for c in answer.citations}
+    )
+
+
+def top_sources(live: LiveIndex, question: str, k: int = 4) -> list[str]:
+    retriever = live.retriever()
+    q = analyse(question)
+    hits = retriever.retrieve(retriever.embed_query(question), list(q.terms), k=k)
+    return [h.chunk.source for h in hits[:k]]
+
+
+def evaluate(ask: Callable[[str], Answer], live: LiveIndex, rows: Iterable[dict]) -> dict:
+    """Accuracy (answer string AND gold source cited), gold source in top-4, abstention, latency."""
+    details, latencies = [], []
+    live.retriever().embed_query("oppvarming")  # load the index and warm the embedder before timing
+    for row in rows:
+        t0 = time.perf_counter()
+        answer = ask(row["q"])
+        ms = (time.perf_counter() - t0) * 1000
+        latencies.append(ms)
+        in_scope = row.get("source") is not None
+        details.append(
+            {
+                "id": row.get("id"),
+                "q": row["q"],
+                "in_scope": in_scope,
+                "abstained": answer.abstained,
+                "correct": is_correct(answer, row) if in_scope else answer.abstained,
+                "gold_in_top4": row["source"] in top_sources(live, row["q"]) if in_scope else None,
+                "latency_ms": round(ms, 2),
+                "answer": answer.text,
+                "cited": [c.source for c in answer.citations],
+            }
+        )
+    ins = [d for d in details if d["in_scope"]]
+    oos = [d for d in details if not d["in_scope"]]
+
+    def share(items: list[dict], key: str) -> float | None:
+        return round(sum(bool(d[key]) for d in items) / len(items), 4) if items else None
+
+    return {
+        "questions": len(details),
+        "in_scope": len(ins),
+        "out_of_scope": len(oos),
+        "answer_accuracy": share(ins, "correct"),
+        "gold_source_top4": share(ins, "gold_in_top4"),
+        "abstention_out_of_scope": share(oos, "abstained"),
+        "false_abstention": share(ins, "abstained"),
+        "latency_ms_p50": round(statistics.median(latencies), 2) if latencies else 0.0,
+        "latency_ms_p95": round(percentile(latencies, 95), 2),
+        "details": details,
+    }

@@ -1,0 +1,48 @@
+"""What is indexed, and whether each agreement is in force, expired or superseded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from avtalebot.types import DocMeta
+from vectorstore.index import read_manifest
+from vectorstore.snapshots import Layout, require_pointer
+
+
+def validity_status(meta: DocMeta, as_of: date) -> str:
+    """'expired' once the stated end date has passed; 'in force' otherwise (or 'unknown')."""
+    if meta.valid_to and date.fromisoformat(meta.valid_to) < as_of:
+        return "expired"
+    if meta.valid_from and date.fromisoformat(meta.valid_from) > as_of:
+        return "not yet in force"
+    if meta.valid_from or meta.valid_to:
+        return "in force"
+    return "unknown"
+
+
+def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
+    snapshot_id = require_pointer(layout)
+    manifest = read_manifest(layout, snapshot_id)
+    counts: dict[str, int] = {}
+    for c in manifest["chunks"]:
+        counts[c["doc_id"]] = counts.get(c["doc_id"], 0) + 1
+    rows = []
+    for doc in sorted(manifest["docs"].values(), key=lambda d: d["source"]):
+        meta = DocMeta.from_dict(doc["meta"])
+        validity = " – ".join(x for x in (meta.valid_from, meta.valid_to) if x)
+        rows.append(
+            {
+                "source": doc["source"],
+                "title": doc["title"],
+                "parties": list(meta.parties),
+                "validity": validity,
+                "validity_text": meta.validity_text,
+                "status": validity_status(meta, as_of),
+                "signed": meta.signed_date,
+                "chunks": counts.get(doc["doc_id"], 0),
+                "indexed_at": doc["indexed_at"],
+                "content_hash": doc["content_hash"],
+                "aliases": doc.get("aliases", []),
+            }
+        )
+    return rows, snapshot_id

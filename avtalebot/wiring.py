@@ -1,0 +1,48 @@
+"""Builds the object graph from settings, once per entry point (CLI, bot)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from avtalebot.errors import ConfigError
+from avtalebot.settings import Settings
+from avtalebot.types import Answer
+from vectorstore.embedders import NamedEmbeddings, build_embedder
+from vectorstore.retriever import LiveIndex
+from vectorstore.snapshots import Layout
+
+
+class Answerer(Protocol):
+    def answer(self, question: str, *, previous: str | None = None, as_of=None) -> Answer: ...
+
+
+@dataclass
+class App:
+    settings: Settings
+    layout: Layout
+    embedder: NamedEmbeddings
+    live: LiveIndex
+    answerer: Answerer
+
+
+def build_answerer(settings: Settings, live: LiveIndex) -> Answerer:
+    """One factory for the answering backend; the LLM import happens only when chosen."""
+    from avtalebot.answer.extractive import ExtractiveAnswerer
+
+    extractive = ExtractiveAnswerer(live=live, top_k=settings.top_k)
+    if settings.answerer == "extractive":
+        return extractive
+    if settings.answerer == "llm":
+        from avtalebot.answer.llm import LLMAnswerer, build_chat_model
+
+        return LLMAnswerer(extractive=extractive, chat_model=build_chat_model(settings))
+    raise ConfigError(f"unknown answerer '{settings.answerer}'")
+
+
+def build_app(settings: Settings, embedder: NamedEmbeddings | None = None) -> App:
+    layout = Layout(Path(settings.data_dir))
+    embedder = embedder or build_embedder(settings)
+    live = LiveIndex(settings, layout, embedder)
+    return App(settings, layout, embedder, live, build_answerer(settings, live))

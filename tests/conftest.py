@@ -1,0 +1,122 @@
+"""Shared fixtures: settings on a temp data dir, the sample corpus, fake and real embedders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from avtalebot.settings import Settings
+from avtalebot.sync import Syncer
+from tests.fakes import HashEmbeddings
+from vectorstore.snapshots import Layout
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DEV = ROOT / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for key in (
+        "AVTALEBOT_DATA_DIR",
+        "AVTALEBOT_CHROMA_HOST",
+        "AVTALEBOT_EMBEDDER",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "AVTALEBOT_ANSWERER",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def fake_embedder() -> HashEmbeddings:
+    return HashEmbeddings()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    for f in dest.iterdir():
+        f.chmod(0o644)
+    return dest
+
+
+@pytest.fixture
+def syncer(settings, fake_embedder) -> Syncer:
+    return Syncer(settings, Layout(settings.data_dir), fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def e5_embedder():
+    from vectorstore.embedders import E5SmallEmbeddings
+
+    return E5SmallEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def e5_index(tmp_path_factory, e5_embedder):
+    """The sample corpus indexed once with the real e5 embedder and embedded Chroma."""
+    data = tmp_path_factory.mktemp("e5data")
+    s = Settings(data_dir=data)
+    report = Syncer(s, Layout(data), e5_embedder).sync([CORPUS])
+    assert report.ok and report.documents == 5
+    return s
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on 127.0.0.1, stopped after the session."""
+    import shutil as _shutil
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    exe = _shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError(
+            "chroma server did not start: " + (path / "server.log").read_text()[-2000:]
+        )
+    yield ("127.0.0.1", port)
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -1,0 +1,113 @@
+"""Real multilingual e5 embedder + real embedded Chroma on the sample corpus: the dev-set figures."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from avtalebot.evaluation import evaluate, read_jsonl
+from avtalebot.wiring import build_app
+from tests.conftest import CORPUS, DEV
+
+pytestmark = pytest.mark.integration
+
+
+def test_dev_set_figures(e5_index, e5_embedder):
+    app = build_app(e5_index, embedder=e5_embedder)
+    result = evaluate(lambda q: app.answerer.answer(q), app.live, read_jsonl(DEV, ("q",)))
+    print(json.dumps({k: v for k, v in result.items() if k != "details"}))
+    assert result["answer_accuracy"] >= 0.90
+    assert result["gold_source_top4"] >= 0.95
+    assert result["abstention_out_of_scope"] >= 0.9
+    assert result["false_abstention"] <= 0.05
+
+
+OFF_TOPIC = [
+    "Hvem vant fotball-VM i 2018?",
+    "What is the capital of Canada?",
+    "Hvordan søker jeg om dagpenger?",
+    "Hva er fristen for å søke skoleskyss?",
+    "Who is the prime minister of Norway?",
+    "Hvem signerte avtalen for Nordland fylkeskommune?",
+    "Hvem er fylkesordfører i Rogaland?",
+    "How many employees does NAV have?",
+    "Kva kostar ein bussbillett i Bergen?",
+]
+
+
+def test_off_topic_questions_are_declined(e5_index, e5_embedder):
+    app = build_app(e5_index, embedder=e5_embedder)
+    declined = [q for q in OFF_TOPIC if app.answerer.answer(q).abstained]
+    assert len(declined) >= len(OFF_TOPIC) - 1, set(OFF_TOPIC) - set(declined)
+
+
+def test_paraphrased_questions_still_answered(e5_index, e5_embedder):
+    """Questions not in the dev set, in all three languages: answered, with the right document cited."""
+    app = build_app(e5_index, embedder=e5_embedder)
+    cases = [
+        ("Kven er kontaktperson for høyringa om deling av Viken?", "004_", "Tony Jonsen"),
+        ("Who signed the agreement for Østfold county?", "003_", "Sindre Martinsen-Evje"),
+        ("Hvor gammel kan man være for å delta på Aktiv mot læreplass?", "000_", "24"),
+        ("Hva har NAV Innlandet ansvar for?", "002_", "NAV-kontorene"),
+        ("Når trer Vestfold-avtalen i kraft?", "001_", "1. januar 2024"),
+    ]
+    for q, source, expected in cases:
+        ans = app.answerer.answer(q)
+        assert not ans.abstained, q
+        assert expected in ans.text, (q, ans.text)
+        assert any(c.source.startswith(source) for c in ans.citations), q
+
+
+def test_cli_batch_json_and_eval(tmp_path):
+    data = tmp_path / "data"
+    run = [sys.executable, "-m", "avtalebot", "--data-dir", str(data)]
+    ing = subprocess.run(
+        [*run, "ingest", str(CORPUS), "--json"], capture_output=True, text=True, check=True
+    )
+    assert json.loads(ing.stdout)["documents"] == 5
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(
+        '{"id": "a", "q": "Hvem signerte avtalen for Østfold fylkeskommune?"}\n'
+        '{"id": "b", "q": "What is the capital of Australia?"}\n',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [*run, "ask", "--batch", str(batch), "--json"], capture_output=True, text=True, check=True
+    )
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert set(rows[0]) >= {"id", "q", "answer", "abstained", "citations", "latency_ms"}
+    assert "Sindre Martinsen-Evje" in rows[0]["answer"] and not rows[0]["abstained"]
+    assert set(rows[0]["citations"][0]) >= {
+        "source",
+        "title",
+        "section",
+        "quote",
+        "chunk_id",
+        "score",
+    }
+    assert rows[1]["abstained"] and rows[1]["citations"] == []
+    ev = subprocess.run(
+        [*run, "eval", str(DEV), "--json"], capture_output=True, text=True, check=True
+    )
+    figures = json.loads(ev.stdout)
+    assert figures["answer_accuracy"] >= 0.9 and figures["latency_ms_p50"] > 0
+
+
+def test_cli_errors_are_clear(tmp_path):
+    run = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "empty")]
+    res = subprocess.run([*run, "ask", "Hva er YrkesKomp?"], capture_output=True, text=True)
+    assert (
+        res.returncode == 2
+        and "run `avtalebot ingest" in res.stderr
+        and "Traceback" not in res.stderr
+    )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "q": "ok"}\nnot json\n')
+    res = subprocess.run(
+        [*run, "ask", "--batch", str(bad), "--json"], capture_output=True, text=True
+    )
+    assert res.returncode == 2 and "bad.jsonl:2: not valid JSON" in res.stderr
+    res = subprocess.run([*run, "ingest", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert res.returncode == 1 and "no such file or folder" in res.stdout

@@ -1,0 +1,144 @@
+"""Index sync with the fake embedder and real embedded Chroma: idempotency, change, removal, failures."""
+
+import json
+import os
+
+import pytest
+
+from avtalebot.errors import EmbedderMismatchError, IndexBusyError
+from avtalebot.sync import Syncer
+from tests.fakes import HashEmbeddings
+from vectorstore.index import load_index, read_manifest
+from vectorstore.snapshots import Layout, ingest_lock, read_pointer
+
+
+def _chunk_ids(settings):
+    layout = Layout(settings.data_dir)
+    return sorted(c["chunk_id"] for c in read_manifest(layout, read_pointer(layout))["chunks"])
+
+
+def test_ingesting_twice_changes_nothing(syncer, settings, corpus_copy, fake_embedder):
+    first = syncer.sync([corpus_copy])
+    assert first.ok and len(first.added) == 5 and first.documents == 5
+    ids, calls = _chunk_ids(settings), fake_embedder.calls
+    second = syncer.sync([corpus_copy])
+    assert second.added == [] and second.changed == [] and len(second.unchanged) == 5
+    assert second.snapshot_id == first.snapshot_id  # no new snapshot for a no-op
+    assert _chunk_ids(settings) == ids and fake_embedder.calls == calls
+    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    assert index.dense.count() == len(ids) == first.chunks
+
+
+def test_changed_file_replaces_its_chunks_and_reports_passages(
+    syncer, settings, corpus_copy, fake_embedder
+):
+    syncer.sync([corpus_copy])
+    target = next(corpus_copy.glob("003_*"))
+    old_ids = {i for i in _chunk_ids(settings) if i.startswith(_doc_id(settings, target.name))}
+    target.write_text(
+        target.read_text().replace("gjelder ut 2027", "gjelder ut 2029"), encoding="utf-8"
+    )
+    calls = fake_embedder.calls
+    report = syncer.sync([corpus_copy])
+    assert report.changed == [target.name]
+    assert "Samarbeidsavtalen gjelder ut 2029." in report.changes[target.name]["added"]
+    assert "Samarbeidsavtalen gjelder ut 2027." in report.changes[target.name]["removed"]
+    new_ids = {i for i in _chunk_ids(settings) if i.startswith(_doc_id(settings, target.name))}
+    assert new_ids != old_ids and len(new_ids & old_ids) == len(old_ids) - 1
+    assert fake_embedder.calls - calls == 1  # only the changed chunk was embedded again
+    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    assert index.dense.count() == len(index.chunks)
+
+
+def _doc_id(settings, source):
+    layout = Layout(settings.data_dir)
+    docs = read_manifest(layout, read_pointer(layout))["docs"]
+    return next(d["doc_id"] for d in docs.values() if d["source"] == source)
+
+
+def test_file_gone_from_folder_is_removed(syncer, settings, corpus_copy, fake_embedder):
+    syncer.sync([corpus_copy])
+    gone = next(corpus_copy.glob("004_*"))
+    gone.unlink()
+    report = syncer.sync([corpus_copy])
+    assert report.removed == [gone.name] and report.documents == 4
+    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    assert all(c.source != gone.name for c in index.chunks.values())
+    assert index.dense.count() == len(index.chunks)
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(syncer, corpus_copy):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "junk.txt").write_bytes(os.urandom(2000) + b"\x00")
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (corpus_copy / "sheet.xlsx").write_bytes(b"PK")
+    (corpus_copy / "loop.txt").symlink_to(corpus_copy / "loop.txt")
+    (corpus_copy / "latin.txt").write_bytes(
+        "Avtale for Østfold. Gjelder ut 2030 for æøå-folk.".encode("latin-1")
+    )
+    report = syncer.sync([corpus_copy])
+    reasons = dict(report.failed)
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["junk.txt"]
+    assert "PDF" in reasons["broken.pdf"]
+    assert "unsupported" in reasons["sheet.xlsx"]
+    assert "symlink loop" in reasons["loop.txt"]
+    assert not report.ok and report.documents == 6  # 5 corpus files + latin.txt
+    assert ("latin.txt", "not valid UTF-8; decoded as cp1252 (Windows-1252)") in report.warnings
+
+
+def test_same_content_under_two_names_is_indexed_once(syncer, corpus_copy):
+    src = next(corpus_copy.glob("003_*"))
+    (corpus_copy / "kopi.txt").write_bytes(src.read_bytes())
+    report = syncer.sync([corpus_copy])
+    assert report.documents == 5 and len(report.duplicates) == 1
+
+
+def test_size_limit_is_a_clear_failure(settings, fake_embedder, tmp_path):
+    big = tmp_path / "in" / "big.txt"
+    big.parent.mkdir()
+    big.write_text("Avtalen gjelder. " * 100_000)
+    small = Syncer(
+        settings.model_copy(update={"max_file_mb": 1}), Layout(settings.data_dir), fake_embedder
+    )
+    report = small.sync([big.parent])
+    assert "over the 1 MB limit" in dict(report.failed)["big.txt"]
+
+
+def test_other_embedder_is_refused(syncer, settings, corpus_copy):
+    syncer.sync([corpus_copy])
+
+    class Other(HashEmbeddings):
+        name = "other-model"
+
+    with pytest.raises(EmbedderMismatchError, match="fake-hash"):
+        load_index(settings, Layout(settings.data_dir), Other())
+    with pytest.raises(EmbedderMismatchError, match="--rebuild"):
+        Syncer(settings, Layout(settings.data_dir), Other()).sync([corpus_copy])
+    rebuilt = Syncer(settings, Layout(settings.data_dir), Other()).sync([corpus_copy], rebuild=True)
+    assert rebuilt.ok and rebuilt.documents == 5
+
+
+def test_second_reindex_is_refused_while_one_runs(syncer, settings, corpus_copy):
+    with ingest_lock(Layout(settings.data_dir)):
+        with pytest.raises(IndexBusyError, match="another reindex is running"):
+            syncer.sync([corpus_copy])
+
+
+def test_old_snapshots_are_collected(syncer, settings, corpus_copy):
+    target = next(corpus_copy.glob("003_*"))
+    for year in range(2030, 2036):
+        target.write_text(
+            f"Avtale for Østfold.\n\nSamarbeidsavtalen gjelder ut {year}.", encoding="utf-8"
+        )
+        syncer.sync([corpus_copy])
+    snaps = list((settings.data_dir / "snapshots").iterdir())
+    assert len(snaps) == 3
+    assert json.loads(
+        (
+            settings.data_dir
+            / "snapshots"
+            / read_pointer(Layout(settings.data_dir))
+            / "manifest.json"
+        ).read_text()
+    )["snapshot_id"]

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from avtalebot.answer.validity import status_of
 from avtalebot.types import DocMeta
 from vectorstore.index import read_manifest
 from vectorstore.snapshots import Layout, require_pointer
-
-
-def validity_status(meta: DocMeta, as_of: date) -> str:
-    """'expired' once the stated end date has passed; 'in force' otherwise (or 'unknown')."""
-    if meta.valid_to and date.fromisoformat(meta.valid_to) < as_of:
-        return "expired"
-    if meta.valid_from and date.fromisoformat(meta.valid_from) > as_of:
-        return "not yet in force"
-    if meta.valid_from or meta.valid_to:
-        return "in force"
-    return "unknown"
 
 
 def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
@@ -37,7 +27,7 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
                 "parties": list(meta.parties),
                 "validity": validity,
                 "validity_text": meta.validity_text,
-                "status": validity_status(meta, as_of),
+                "status": status_of(meta, as_of),
                 "signed": meta.signed_date,
                 "chunks": counts.get(doc["doc_id"], 0),
                 "indexed_at": doc["indexed_at"],

@@ -1,0 +1,1 @@
+"""The Slack bot. The only package that imports slack_bolt."""

@@ -1,0 +1,67 @@
+"""Entry point: `avtalebot slack` or `python -m bot`. Builds everything once, then serves."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from avtalebot.errors import AvtalebotError, ConfigError
+from avtalebot.settings import Settings
+
+log = logging.getLogger("avtalebot.bot")
+
+
+def run(
+    settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", port: int = 3000
+) -> int:
+    from avtalebot.sync import Syncer
+    from avtalebot.wiring import build_app
+    from bot import logsafe
+    from bot.app import build_bolt_app
+
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        if s is not None
+    ]
+    logsafe.install(secrets)
+    mode = mode or ("socket" if settings.slack_app_token else "http")
+    if mode == "socket" and settings.slack_app_token is None:
+        raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-…); or use --mode http --port N")
+    core = build_app(settings)
+    core.live.retriever()  # fail fast if there is no index yet
+    syncer = Syncer(settings, core.layout, core.embedder)
+    app, _ = build_bolt_app(
+        settings=settings,
+        answerer=core.answerer,
+        live=core.live,
+        syncer=syncer,
+        socket_mode=mode == "socket",
+    )
+    if mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.info("avtalebot: starting in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        return 0
+    from bot.http_server import EVENTS_PATH, BoltHTTPServer
+
+    server = BoltHTTPServer(app, host, port)
+    log.info("avtalebot: listening on http://%s:%d%s", host, server.port, EVENTS_PATH)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+def main() -> int:
+    try:
+        return run(Settings())
+    except AvtalebotError as exc:
+        print(f"avtalebot: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

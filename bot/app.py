@@ -1,0 +1,67 @@
+"""Builds the Bolt app from already-built core objects (keyword-only, no globals)."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from avtalebot.errors import ConfigError
+from avtalebot.settings import Settings
+from bot.admin import Admin
+from bot.dedupe import Deduper
+from bot.handlers import Gate, register
+from bot.service import BotService
+from bot.store import FeedbackStore
+
+DEFAULT_API = "https://slack.com/api/"
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    if settings.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set (the bot user OAuth token, xoxb-…)")
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url or DEFAULT_API,
+        timeout=30,
+    )
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_bolt_app(
+    *, settings: Settings, answerer, live, syncer, socket_mode: bool
+) -> tuple[App, BotService]:
+    """One Bolt app with a sized thread pool; listeners wired to the given core objects."""
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set (needed to verify requests in HTTP mode)"
+        )
+    client = build_web_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else None,
+        request_verification_enabled=not socket_mode,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.slack_workers, thread_name_prefix="avtalebot"
+        ),
+        logger=logging.getLogger("avtalebot.bolt"),
+    )
+    store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+    service = BotService(answerer=answerer, live=live, store=store)
+    admin = Admin(
+        settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or ""
+    )
+    register(app, service=service, gate=Gate(settings, Deduper()), admin=admin)
+    return app, service

@@ -1,0 +1,165 @@
+"""Block Kit for answers and source modals. Document text only ever goes into plain_text or
+rich_text text elements (never parsed as mrkdwn), and the notification fallback is escaped."""
+
+from __future__ import annotations
+
+from avtalebot.answer.labels import label
+from avtalebot.types import Answer, Citation, DocMeta
+from bot.escape import escape_mrkdwn, plain, split_text, truncate
+from bot.labels import bot_label
+
+MAX_BLOCKS = 50
+
+
+def fallback_text(answer: Answer, limit: int = 3000) -> str:
+    """The message's notification text: escaped, so it cannot mention or link anyone."""
+    return escape_mrkdwn(truncate(answer.text, limit))
+
+
+def answer_blocks(
+    answer: Answer,
+    answer_id: str,
+    source_notes: dict[int, str],
+    *,
+    share: bool = False,
+    shared_by: str | None = None,
+) -> list[dict]:
+    lang = answer.lang
+    blocks: list[dict] = []
+    if shared_by:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": bot_label(lang, "shared_by").format(user=escape_mrkdwn(shared_by)),
+                    }
+                ],
+            }
+        )
+    blocks += [{"type": "section", "text": plain(part)} for part in split_text(answer.text)]
+    if answer.citations:
+        blocks.append({"type": "divider"})
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {"type": "plain_text", "text": label(lang, "sources"), "emoji": False}
+                ],
+            }
+        )
+        for c in answer.citations:
+            blocks.append(citation_block(c, answer_id, source_notes.get(c.n, ""), lang))
+    actions = []
+    if not answer.abstained:
+        actions += [
+            {
+                "type": "button",
+                "action_id": "feedback_up",
+                "text": plain(bot_label(lang, "helpful")),
+                "value": f"{answer_id}:up",
+            },
+            {
+                "type": "button",
+                "action_id": "feedback_down",
+                "text": plain(bot_label(lang, "not_helpful")),
+                "value": f"{answer_id}:down",
+            },
+        ]
+    if share:
+        actions.append(
+            {
+                "type": "button",
+                "action_id": "share_answer",
+                "style": "primary",
+                "text": plain(bot_label(lang, "share")),
+                "value": answer_id,
+            }
+        )
+    if actions:
+        blocks.append(
+            {"type": "actions", "block_id": f"answer_actions_{answer_id}", "elements": actions}
+        )
+    return blocks
+
+
+def citation_block(c: Citation, answer_id: str, note: str, lang: str) -> dict:
+    where = c.title if c.section in ("", c.title) else f"{c.title} — {c.section}"
+    line = f"[{c.n}] {where}"
+    if note:
+        line += f" · {note}"
+    return {
+        "type": "section",
+        "text": plain(line, 2000),
+        "accessory": {
+            "type": "button",
+            "action_id": f"show_source_{c.n}",
+            "value": f"{answer_id}:{c.n}",
+            "text": plain(bot_label(lang, "show_source")),
+        },
+    }
+
+
+def split_messages(blocks: list[dict], limit: int = MAX_BLOCKS) -> list[list[dict]]:
+    """Slack allows 50 blocks per message: longer answers go out as several messages."""
+    return [blocks[i : i + limit] for i in range(0, len(blocks), limit)] or [[]]
+
+
+def _surrounding(text: str, start: int, end: int, budget: int = 1800) -> tuple[str, str, str]:
+    """The quoted span with its paragraph(s) around it, trimmed to a budget."""
+    left = text.rfind("\n\n", 0, start)
+    right = text.find("\n\n", end)
+    left = 0 if left < 0 else left + 2
+    right = len(text) if right < 0 else right
+    before, quote, after = text[left:start], text[start:end], text[end:right]
+    room = max(0, budget - len(quote))
+    if len(before) > room // 2:
+        before = "…" + before[-(room // 2) :]
+    if len(after) > room // 2:
+        after = after[: room // 2] + "…"
+    return before, quote, after
+
+
+def source_view(c: Citation, doc: dict | None, lang: str, validity_note: str) -> dict:
+    """The 'Vis kilde' modal: the passage highlighted inside its paragraph, and the document's metadata."""
+    blocks: list[dict] = [{"type": "header", "text": plain(truncate(c.title, 150))}]
+    if doc is not None and c.end > c.start and doc["text"][c.start : c.end]:
+        before, quote, after = _surrounding(doc["text"], c.start, c.end)
+    else:
+        before, quote, after = "", c.quote, ""
+    elements = [
+        e
+        for e in (
+            {"type": "text", "text": before},
+            {"type": "text", "text": quote, "style": {"bold": True}},
+            {"type": "text", "text": after},
+        )
+        if e["text"]
+    ]
+    blocks.append(
+        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": elements}]}
+    )
+    blocks.append({"type": "divider"})
+    fields = [(label(lang, "file"), c.source)]
+    if c.section and c.section != c.title:
+        fields.append((label(lang, "section").capitalize(), c.section))
+    if doc is not None:
+        meta = DocMeta.from_dict(doc["meta"])
+        if meta.parties:
+            fields.append((label(lang, "parties"), ", ".join(meta.parties)))
+        if meta.signed_date:
+            fields.append((label(lang, "signed_label"), meta.signed_date))
+        if meta.published:
+            fields.append((label(lang, "published"), meta.published))
+    if validity_note:
+        fields.append((label(lang, "validity_label"), validity_note))
+    blocks.append(
+        {"type": "section", "fields": [plain(truncate(f"{k}: {v}", 1900)) for k, v in fields[:10]]}
+    )
+    return {
+        "type": "modal",
+        "title": plain(bot_label(lang, "modal_title"), 24),
+        "close": plain("OK" if lang == "en" else "Lukk"),
+        "blocks": blocks,
+    }

@@ -1,0 +1,190 @@
+"""Slack listeners: small functions that check, deduplicate and hand over to BotService."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from avtalebot.settings import Settings
+from avtalebot.text import detect_lang
+from bot.blocks import answer_blocks, fallback_text, source_view
+from bot.dedupe import Deduper
+from bot.labels import bot_label
+from bot.service import BotService, clean_question
+
+log = logging.getLogger(__name__)
+
+
+class Gate:
+    """Which events get answered: allowed channels, no bots, each message once."""
+
+    def __init__(self, settings: Settings, deduper: Deduper) -> None:
+        self._allowed = set(settings.allowed_channels)
+        self._dedupe = deduper
+
+    def allows(self, event: dict, body: dict, context) -> bool:
+        channel = event.get("channel", "")
+        if self._allowed and not channel.startswith("D") and channel not in self._allowed:
+            return False
+        if event.get("bot_id") or event.get("subtype") == "bot_message":
+            return False
+        if event.get("user") and event.get("user") == context.get("bot_user_id"):
+            return False
+        return self._dedupe.first_time(
+            f"event:{body.get('event_id', '')}", f"msg:{channel}:{event.get('ts')}"
+        )
+
+
+def register(app, *, service: BotService, gate: Gate, admin) -> None:
+    def on_mention(event, body, client, context):
+        if not gate.allows(event, body, context):
+            return
+        previous = None
+        if event.get("thread_ts"):
+            _, previous = service.thread_context(
+                client,
+                event["channel"],
+                event["thread_ts"],
+                event["ts"],
+                context.get("bot_user_id"),
+                context.get("bot_id"),
+            )
+        service.reply(
+            client,
+            question=clean_question(event.get("text", "")),
+            user=event.get("user", ""),
+            channel=event["channel"],
+            thread_ts=event.get("thread_ts") or event["ts"],
+            react_ts=event["ts"],
+            previous=previous,
+        )
+
+    def on_message(event, body, client, context):
+        subtype = event.get("subtype")
+        if subtype == "file_share":
+            admin.on_file_share(event, body, client, context)
+            return
+        if subtype is not None or event.get("bot_id"):
+            return
+        bot_user = context.get("bot_user_id") or ""
+        if event.get("channel_type") == "im":
+            if gate.allows(event, body, context):
+                service.reply(
+                    client,
+                    question=clean_question(event.get("text", "")),
+                    user=event.get("user", ""),
+                    channel=event["channel"],
+                    thread_ts=event.get("thread_ts"),
+                    react_ts=event["ts"],
+                )
+            return
+        thread_ts = event.get("thread_ts")
+        if (
+            not thread_ts
+            or thread_ts == event.get("ts")
+            or f"<@{bot_user}>" in event.get("text", "")
+        ):
+            return  # not a follow-up; mentions are answered by on_mention
+        answered, previous = service.thread_context(
+            client, event["channel"], thread_ts, event["ts"], bot_user, context.get("bot_id")
+        )
+        if answered and gate.allows(event, body, context):
+            service.reply(
+                client,
+                question=clean_question(event.get("text", "")),
+                user=event.get("user", ""),
+                channel=event["channel"],
+                thread_ts=thread_ts,
+                react_ts=event["ts"],
+                previous=previous,
+            )
+
+    app.event("app_mention")(on_mention)
+    app.event("message")(on_message)
+
+    def ack_question(ack, command):
+        text = (command.get("text") or "").strip()
+        lang = detect_lang(text)
+        ack(text=bot_label(lang, "working") if text else bot_label(lang, "usage"))
+
+    def answer_command(respond, command):
+        question = clean_question(command.get("text") or "")
+        if not question:
+            return
+        try:
+            answer = service.answer(question, None)
+            answer_id = service.store.save_answer(
+                question,
+                answer,
+                user=command.get("user_id", ""),
+                channel=command.get("channel_id", ""),
+                thread_ts="",
+            )
+            respond(
+                response_type="ephemeral",
+                replace_original=True,
+                text=fallback_text(answer),
+                blocks=answer_blocks(answer, answer_id, service.source_notes(answer), share=True),
+            )
+        except Exception:
+            log.exception("slash command failed")
+            respond(response_type="ephemeral", text=bot_label(detect_lang(question), "apology"))
+
+    app.command("/avtale")(ack=ack_question, lazy=[answer_command])
+
+    def just_ack(ack):
+        ack()
+
+    def share(body, client, respond):
+        answer_id = body["actions"][0]["value"]
+        loaded = service.store.load_answer(answer_id)
+        if loaded is None:
+            return
+        _, answer = loaded
+        service.post(
+            client,
+            answer,
+            answer_id,
+            channel=body["channel"]["id"],
+            thread_ts=None,
+            shared_by=body["user"]["id"],
+        )
+        respond(delete_original=True)
+
+    app.action("share_answer")(ack=just_ack, lazy=[share])
+
+    def show_source(ack, body, client):
+        ack()
+        answer_id, n = body["actions"][0]["value"].rsplit(":", 1)
+        loaded = service.store.load_answer(answer_id)
+        if loaded is None:
+            return
+        _, answer = loaded
+        citation = next((c for c in answer.citations if str(c.n) == n), None)
+        if citation is None:
+            return
+        try:
+            doc = service._live.retriever().index.docs.get(citation.doc_id)
+        except Exception:
+            doc = None
+        note = service.source_notes(answer).get(citation.n, "")
+        client.views_open(
+            trigger_id=body["trigger_id"], view=source_view(citation, doc, answer.lang, note)
+        )
+
+    app.action(re.compile(r"^show_source_\d+$"))(show_source)
+
+    def feedback(ack, body, client):
+        ack()
+        answer_id, vote = body["actions"][0]["value"].rsplit(":", 1)
+        user = body["user"]["id"]
+        service.store.add_feedback(answer_id, vote, user)
+        loaded = service.store.load_answer(answer_id)
+        lang = loaded[1].lang if loaded else "nb"
+        channel = (body.get("channel") or {}).get("id")
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, text=bot_label(lang, "thanks"))
+
+    app.action(re.compile(r"^feedback_(up|down)$"))(feedback)
+
+    app.command("/avtale-reindex")(ack=admin.ack_reindex, lazy=[admin.reindex])

@@ -1,0 +1,70 @@
+"""Slack UI words in bokmål, nynorsk and English."""
+
+from __future__ import annotations
+
+BOT_LABELS = {
+    "nb": {
+        "show_source": "Vis kilde",
+        "share": "Del i kanalen",
+        "helpful": "👍 Nyttig",
+        "not_helpful": "👎 Ikke nyttig",
+        "thanks": "Takk for tilbakemeldingen!",
+        "working": "Leter i avtalene …",
+        "apology": "Beklager, noe gikk galt da jeg skulle svare. Prøv igjen om litt.",
+        "shared_by": "Delt av <@{user}>",
+        "question": "Spørsmål",
+        "passage": "Utdrag",
+        "refuse_admin": "Beklager, bare administratorer kan reindeksere eller laste opp avtaler.",
+        "reindexing": "Reindekserer …",
+        "no_corpus": "Ingen korpusmappe er satt opp (AVTALEBOT_CORPUS_DIR).",
+        "unsupported_file": "Filtypen støttes ikke (pdf, docx, html, md, txt).",
+        "source_gone": "Kilden finnes ikke lenger i indeksen.",
+        "modal_title": "Kilde",
+        "usage": "Bruk: /avtale <spørsmål>, for eksempel /avtale Hvem signerte avtalen for Østfold?",
+        "not_in_force": "ikke i kraft",
+    },
+    "nn": {
+        "show_source": "Vis kjelde",
+        "share": "Del i kanalen",
+        "helpful": "👍 Nyttig",
+        "not_helpful": "👎 Ikkje nyttig",
+        "thanks": "Takk for tilbakemeldinga!",
+        "working": "Leitar i avtalane …",
+        "apology": "Orsak, noko gjekk gale då eg skulle svare. Prøv igjen om litt.",
+        "shared_by": "Delt av <@{user}>",
+        "question": "Spørsmål",
+        "passage": "Utdrag",
+        "refuse_admin": "Orsak, berre administratorar kan reindeksere eller laste opp avtalar.",
+        "reindexing": "Reindekserer …",
+        "no_corpus": "Inga korpusmappe er sett opp (AVTALEBOT_CORPUS_DIR).",
+        "unsupported_file": "Filtypen er ikkje støtta (pdf, docx, html, md, txt).",
+        "source_gone": "Kjelda finst ikkje lenger i indeksen.",
+        "modal_title": "Kjelde",
+        "usage": "Bruk: /avtale <spørsmål>, til dømes /avtale Kven signerte avtalen for Østfold?",
+        "not_in_force": "ikkje i kraft",
+    },
+    "en": {
+        "show_source": "Show source",
+        "share": "Share in channel",
+        "helpful": "👍 Helpful",
+        "not_helpful": "👎 Not helpful",
+        "thanks": "Thanks for the feedback!",
+        "working": "Searching the agreements …",
+        "apology": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "shared_by": "Shared by <@{user}>",
+        "question": "Question",
+        "passage": "Passage",
+        "refuse_admin": "Sorry, only administrators can reindex or upload agreements.",
+        "reindexing": "Reindexing …",
+        "no_corpus": "No corpus folder is configured (AVTALEBOT_CORPUS_DIR).",
+        "unsupported_file": "Unsupported file type (pdf, docx, html, md, txt).",
+        "source_gone": "The source is no longer in the index.",
+        "modal_title": "Source",
+        "usage": "Usage: /avtale <question>, for example /avtale Who signed the Østfold agreement?",
+        "not_in_force": "not in force",
+    },
+}
+
+
+def bot_label(lang: str, key: str) -> str:
+    return BOT_LABELS.get(lang, BOT_LABELS["nb"])[key]

@@ -1,0 +1,145 @@
+"""What the bot does with a question, independent of how Slack delivered it."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import date
+
+from avtalebot.answer.followup import contextualize
+from avtalebot.answer.validity import validity_note
+from avtalebot.text import detect_lang
+from avtalebot.types import Answer, DocMeta
+from bot.blocks import answer_blocks, fallback_text, split_messages
+from bot.labels import bot_label
+from bot.store import FeedbackStore
+
+log = logging.getLogger(__name__)
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+WORKING_REACTION = "hourglass_flowing_sand"
+
+
+def clean_question(text: str) -> str:
+    """Slack message text -> the question: mentions removed, Slack's &amp; &lt; &gt; unescaped."""
+    return html.unescape(_MENTION.sub(" ", text or "")).strip()
+
+
+class BotService:
+    def __init__(self, *, answerer, live, store: FeedbackStore) -> None:
+        self._answerer = answerer
+        self._live = live
+        self.store = store
+
+    def source_notes(self, answer: Answer) -> dict[int, str]:
+        try:
+            docs = self._live.retriever().index.docs
+        except Exception:  # the index may be switching; the notes are decoration
+            return {}
+        notes = {}
+        for c in answer.citations:
+            doc = docs.get(c.doc_id)
+            if doc:
+                notes[c.n] = validity_note(
+                    DocMeta.from_dict(doc["meta"]), answer.lang, date.today()
+                )
+        return notes
+
+    def answer(self, question: str, previous: str | None) -> Answer:
+        return self._answerer.answer(question, previous=previous)
+
+    def thread_context(
+        self,
+        client,
+        channel: str,
+        thread_ts: str,
+        current_ts: str,
+        bot_user_id: str,
+        bot_id: str | None = None,
+    ) -> tuple[bool, str | None]:
+        """(has the bot answered in this thread?, the thread's question so far) via conversations.replies."""
+        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=100)
+        answered, question = False, None
+        for m in replies.get("messages", []):
+            if m.get("ts") == current_ts:
+                continue
+            if m.get("user") == bot_user_id or (bot_id and m.get("bot_id") == bot_id):
+                answered = True
+                continue
+            if m.get("bot_id"):
+                continue
+            text = clean_question(m.get("text", ""))
+            if text:
+                question = contextualize(text, question)
+        return answered, question
+
+    def reply(
+        self,
+        client,
+        *,
+        question: str,
+        user: str,
+        channel: str,
+        thread_ts: str | None,
+        react_ts: str | None,
+        previous: str | None = None,
+    ) -> None:
+        """Answer in the channel/thread; a reaction shows work under way; errors become an apology."""
+        lang = detect_lang(question)
+        if react_ts:
+            _quietly(
+                client.reactions_add, channel=channel, timestamp=react_ts, name=WORKING_REACTION
+            )
+        try:
+            answer = self.answer(question, previous)
+            answer_id = self.store.save_answer(
+                question, answer, user=user, channel=channel, thread_ts=thread_ts or ""
+            )
+            self.post(client, answer, answer_id, channel=channel, thread_ts=thread_ts)
+        except Exception:
+            log.exception("answering failed in channel %s", channel)
+            _quietly(
+                client.chat_postMessage,
+                channel=channel,
+                thread_ts=thread_ts,
+                text=bot_label(lang, "apology"),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        finally:
+            if react_ts:
+                _quietly(
+                    client.reactions_remove,
+                    channel=channel,
+                    timestamp=react_ts,
+                    name=WORKING_REACTION,
+                )
+
+    def post(
+        self,
+        client,
+        answer: Answer,
+        answer_id: str,
+        *,
+        channel: str,
+        thread_ts: str | None,
+        shared_by: str | None = None,
+    ) -> None:
+        blocks = answer_blocks(answer, answer_id, self.source_notes(answer), shared_by=shared_by)
+        for part in split_messages(blocks):
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=fallback_text(answer),
+                blocks=part,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+
+def _quietly(call, **kwargs) -> None:
+    """Reactions and apologies must never raise out of a listener."""
+    try:
+        call(**kwargs)
+    except Exception as exc:  # SlackApiError, network errors
+        log.warning("Slack call %s failed: %s", getattr(call, "__name__", "?"), type(exc).__name__)

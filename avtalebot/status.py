@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from avtalebot.answer.validity import status_of
+from avtalebot.answer.validity import statuses
 from avtalebot.types import DocMeta
 from vectorstore.index import read_manifest
 from vectorstore.snapshots import Layout, require_pointer
@@ -13,9 +13,7 @@ from vectorstore.snapshots import Layout, require_pointer
 def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
     snapshot_id = require_pointer(layout)
     manifest = read_manifest(layout, snapshot_id)
-    counts: dict[str, int] = {}
-    for c in manifest["chunks"]:
-        counts[c["doc_id"]] = counts.get(c["doc_id"], 0) + 1
+    state = statuses(manifest["docs"], as_of)
     rows = []
     for doc in sorted(manifest["docs"].values(), key=lambda d: d["source"]):
         meta = DocMeta.from_dict(doc["meta"])
@@ -27,9 +25,12 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
                 "parties": list(meta.parties),
                 "validity": validity,
                 "validity_text": meta.validity_text,
-                "status": status_of(meta, as_of),
+                "status": state[doc["doc_id"]][0],
+                "superseded_by": manifest["docs"]
+                .get(state[doc["doc_id"]][1], {})
+                .get("source", ""),
                 "signed": meta.signed_date,
-                "chunks": counts.get(doc["doc_id"], 0),
+                "chunks": doc.get("chunk_count", 0),
                 "indexed_at": doc["indexed_at"],
                 "content_hash": doc["content_hash"],
                 "aliases": doc.get("aliases", []),

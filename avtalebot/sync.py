@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from avtalebot.collect import FoundFile, collect
 from avtalebot.errors import AvtalebotError, EmbedderMismatchError
 from avtalebot.settings import Settings
 from avtalebot.text import split_sentences
-from avtalebot.types import Chunk
+from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
 from ingest.pipeline import parse_bytes
 from vectorstore.cache import EmbeddingCache
 from vectorstore.embedders import NamedEmbeddings
-from vectorstore.index import build_snapshot, drop_snapshot_data, read_manifest
+from vectorstore.index import build_snapshot, drop_snapshot_data, read_chunks, read_manifest
 from vectorstore.snapshots import (
     Layout,
     ingest_lock,
@@ -26,9 +29,17 @@ from vectorstore.snapshots import (
     stale_builds,
     write_pointer,
 )
+from vectorstore.texts import TextStore
 
 Progress = Callable[[str, int, int], None]
 KEEP_SNAPSHOTS = 3
+
+
+def failpoint(name: str) -> None:
+    """Crash-test hook: with AVTALEBOT_FAILPOINT=<name> the process stops here so a test can kill -9 it."""
+    if os.environ.get("AVTALEBOT_FAILPOINT") == name:
+        print(f"FAILPOINT {name}", file=sys.stderr, flush=True)
+        time.sleep(3600)
 
 
 @dataclass
@@ -55,24 +66,6 @@ class SyncReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__} | {"ok": self.ok}
 
 
-def _record(doc, found: FoundFile, aliases: list[str]) -> dict:
-    return {
-        "doc_id": doc.doc_id,
-        "source": doc.source,
-        "path": str(found.path),
-        "root": found.root,
-        "title": doc.title,
-        "text": doc.text,
-        "content_hash": doc.content_hash,
-        "size": found.size,
-        "mtime_ns": found.mtime_ns,
-        "meta": doc.meta.to_dict(),
-        "aliases": aliases,
-        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "warnings": doc.warnings,
-    }
-
-
 def passage_diff(old_text: str, new_text: str) -> dict[str, list[str]]:
     """Sentences present in only one version: what the new agreement adds and drops."""
     old = [old_text[s:e] for s, e in split_sentences(old_text)]
@@ -82,6 +75,71 @@ def passage_diff(old_text: str, new_text: str) -> dict[str, list[str]]:
         "added": [s for s in new if s not in old_set],
         "removed": [s for s in old if s not in new_set],
     }
+
+
+def _record(doc: ParsedDocument, found: FoundFile) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "path": str(found.path),
+        "root": found.root,
+        "title": doc.title,
+        "content_hash": doc.content_hash,
+        "size": found.size,
+        "mtime_ns": found.mtime_ns,
+        "meta": doc.meta.to_dict(),
+        "aliases": [],
+        "chunk_count": len(doc.chunks),
+        "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "warnings": doc.warnings,
+    }
+
+
+class _State:
+    """The live snapshot (read lazily: chunks and texts only when a new snapshot is built) and the next one."""
+
+    def __init__(self, layout: Layout, live: str | None, old_docs: dict[str, dict]) -> None:
+        self.layout, self.live, self.old_docs = layout, live, old_docs
+        self.new_docs: dict[str, dict] = {}
+        self.fresh_chunks: dict[str, list[Chunk]] = {}
+        self.fresh_texts: dict[str, str] = {}
+        self.by_hash: dict[str, dict] = {}
+
+    @cached_property
+    def old_chunks(self) -> dict[str, list[Chunk]]:
+        out: dict[str, list[Chunk]] = {}
+        for c in read_chunks(self.layout, self.live) if self.live else []:
+            out.setdefault(c.doc_id, []).append(c)
+        return out
+
+    @cached_property
+    def old_texts(self) -> TextStore | None:
+        return TextStore(self.layout.snapshot(self.live) / "texts.sqlite") if self.live else None
+
+    def old_text(self, doc_id: str) -> str:
+        return self.old_texts.get(doc_id) if self.old_texts else ""
+
+    def keep(self, rec: dict) -> None:
+        self.new_docs[rec["doc_id"]] = rec
+
+    def add(self, rec: dict, doc: ParsedDocument) -> None:
+        self.new_docs[rec["doc_id"]] = rec
+        self.fresh_chunks[rec["doc_id"]] = doc.chunks
+        self.fresh_texts[rec["doc_id"]] = doc.text
+
+    def chunks(self) -> list[Chunk]:
+        return [
+            c
+            for d in sorted(self.new_docs)
+            for c in self.fresh_chunks.get(d, self.old_chunks.get(d, []))
+        ]
+
+    def text_of(self, doc_id: str) -> str:
+        return self.fresh_texts[doc_id] if doc_id in self.fresh_texts else self.old_text(doc_id)
+
+    def close(self) -> None:
+        if "old_texts" in self.__dict__ and self.old_texts:
+            self.old_texts.close()
 
 
 class Syncer:
@@ -102,94 +160,102 @@ class Syncer:
     ) -> SyncReport:
         t0 = time.perf_counter()
         with ingest_lock(self._layout, wait=wait):
-            report = self._sync_locked(paths, rebuild, progress)
+            for path in stale_builds(self._layout):  # left by a reindex that was killed
+                drop_snapshot_data(self._settings, self._layout, path.name)
+            state = self._state(rebuild)
+            try:
+                report = self._sync_locked(paths, rebuild, progress, state)
+            finally:
+                state.close()
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _old_state(self, rebuild: bool) -> tuple[dict[str, dict], dict[str, list[Chunk]]]:
+    def _state(self, rebuild: bool) -> _State:
         live = read_pointer(self._layout)
-        if live is None or rebuild or live not in list_snapshots(self._layout):
-            return {}, {}
+        if live is None or live not in list_snapshots(self._layout):
+            return _State(self._layout, None, {})
         manifest = read_manifest(self._layout, live)
-        if manifest["embedder"] != self._embedder.name:
+        if manifest["embedder"] != self._embedder.name and not rebuild:
             raise EmbedderMismatchError(
                 f"the index was built with '{manifest['embedder']}' but '{self._embedder.name}' is "
                 "configured; run `avtalebot ingest --rebuild <folder>` to rebuild it with the new embedder"
             )
-        chunks: dict[str, list[Chunk]] = {}
-        for c in manifest["chunks"]:
-            chunks.setdefault(c["doc_id"], []).append(Chunk(**c))
-        return manifest["docs"], chunks
+        return _State(self._layout, live, {} if rebuild else manifest["docs"])
 
     def _sync_locked(
-        self, paths: list[Path], rebuild: bool, progress: Progress | None
+        self, paths: list[Path], rebuild: bool, progress: Progress | None, st: _State
     ) -> SyncReport:
         report = SyncReport()
-        old_docs, old_chunks = self._old_state(rebuild)
         files, failures, roots = collect(paths)
         report.failed.extend(failures)
-        by_source = {d["source"]: d for d in old_docs.values()}
-        alias_of = {a: d for d in old_docs.values() for a in d.get("aliases", [])}
-        new_docs: dict[str, dict] = {}
-        new_chunks: dict[str, list[Chunk]] = {}
-        primary_by_hash: dict[str, dict] = {}
-        seen_sources: set[str] = set()
+        by_source = {d["source"]: d for d in st.old_docs.values()}
+        alias_of = {a: d for d in st.old_docs.values() for a in d.get("aliases", [])}
+        seen: set[str] = set()
         for found in files:
             if progress:
                 progress("parse", 1, len(files))
-            seen_sources.add(found.source)
+            seen.add(found.source)
             self._one_file(
-                found,
-                by_source,
-                alias_of,
-                old_chunks,
-                new_docs,
-                new_chunks,
-                primary_by_hash,
-                report,
+                found, by_source.get(found.source), alias_of.get(found.source), st, report
             )
-        for doc_id, rec in old_docs.items():
-            if doc_id in new_docs:
+        for doc_id, rec in st.old_docs.items():
+            if doc_id in st.new_docs:
                 continue
-            if rec["root"] and rec["root"] in roots and rec["source"] not in seen_sources:
+            if rec["root"] and rec["root"] in roots and rec["source"] not in seen:
                 report.removed.append(rec["source"])
             else:  # not part of this sync (or failed to re-read): keep it as it was
-                new_docs[doc_id] = rec
-                new_chunks[doc_id] = old_chunks.get(doc_id, [])
-        report.documents = len(new_docs)
-        report.chunks = sum(len(v) for v in new_chunks.values())
+                st.keep(rec)
+        self._report_replacements(st, report)
+        report.documents = len(st.new_docs)
+        report.chunks = sum(d.get("chunk_count", 0) for d in st.new_docs.values())
         dirty = (
             rebuild
             or report.added
             or report.changed
             or report.removed
-            or _aliases_changed(old_docs, new_docs)
+            or _aliases_changed(st.old_docs, st.new_docs)
         )
-        first_time = read_pointer(self._layout) is None
-        if (dirty and not (first_time and not new_docs)) or (first_time and new_docs):
-            self._publish(new_docs, new_chunks, report, progress)
+        if (dirty and (st.live or st.new_docs)) or (st.live is None and st.new_docs):
+            self._publish(st, report, progress)
         else:
-            report.snapshot_id = read_pointer(self._layout)
+            report.snapshot_id = st.live
         return report
 
     def _one_file(
-        self, found, by_source, alias_of, old_chunks, new_docs, new_chunks, primary_by_hash, report
-    ):
-        old = by_source.get(found.source)
+        self,
+        found: FoundFile,
+        old: dict | None,
+        alias_owner: dict | None,
+        st: _State,
+        report: SyncReport,
+    ) -> None:
+        data = None
         if old and old["size"] == found.size and old["mtime_ns"] == found.mtime_ns:
             digest = old["content_hash"]
         else:
             try:
                 loader_for(found.path)
+                if found.size > self._settings.max_file_mb * 1e6:
+                    raise AvtalebotError(
+                        f"file is {found.size / 1e6:.1f} MB, over the "
+                        f"{self._settings.max_file_mb:g} MB limit (AVTALEBOT_MAX_FILE_MB)"
+                    )
                 data = found.path.read_bytes()
             except (AvtalebotError, OSError) as exc:
                 report.failed.append(
-                    (found.source, str(exc) if isinstance(exc, AvtalebotError) else exc.strerror)
+                    (
+                        found.source,
+                        str(exc)
+                        if isinstance(exc, AvtalebotError)
+                        else (exc.strerror or type(exc).__name__),
+                    )
                 )
+                if old:
+                    st.keep(old)
                 return
             digest = hashlib.sha256(data).hexdigest()
-        if digest in primary_by_hash:
-            primary = primary_by_hash[digest]
+        if digest in st.by_hash:
+            primary = st.by_hash[digest]
             primary["aliases"] = sorted(set(primary["aliases"]) | {found.source})
             report.duplicates.append((found.source, primary["source"]))
             return
@@ -202,60 +268,68 @@ class Syncer:
                 mtime_ns=found.mtime_ns,
                 aliases=[],
             )
-            new_docs[old["doc_id"]] = rec
-            new_chunks[old["doc_id"]] = old_chunks.get(old["doc_id"], [])
-            primary_by_hash[digest] = rec
+            st.keep(rec)
+            st.by_hash[digest] = rec
             report.unchanged.append(found.source)
             return
-        alias_owner = alias_of.get(found.source)
         if (
             alias_owner
             and alias_owner["content_hash"] == digest
-            and alias_owner["doc_id"] in new_docs
+            and alias_owner["doc_id"] in st.new_docs
         ):
             report.unchanged.append(found.source)
             return
         try:
-            if found.size > self._settings.max_file_mb * 1e6:
-                raise AvtalebotError(
-                    f"file is {found.size / 1e6:.1f} MB, over the {self._settings.max_file_mb:g} MB limit "
-                    "(AVTALEBOT_MAX_FILE_MB)"
-                )
             doc = parse_bytes(data, found.source, str(found.path))
         except AvtalebotError as exc:
             report.failed.append((found.source, str(exc)))
             if old:  # keep the previous version answering rather than losing it
-                new_docs[old["doc_id"]] = old
-                new_chunks[old["doc_id"]] = old_chunks.get(old["doc_id"], [])
+                st.keep(old)
             return
-        rec = _record(doc, found, [])
-        new_docs[doc.doc_id] = rec
-        new_chunks[doc.doc_id] = doc.chunks
-        primary_by_hash[digest] = rec
+        rec = _record(doc, found)
+        st.add(rec, doc)
+        st.by_hash[digest] = rec
         report.warnings.extend((found.source, w) for w in doc.warnings)
         if old:
             report.changed.append(found.source)
-            report.changes[found.source] = passage_diff(old["text"], doc.text)
+            report.changes[found.source] = passage_diff(st.old_text(old["doc_id"]), doc.text)
         else:
             report.added.append(found.source)
 
-    def _publish(self, docs, chunks_by_doc, report: SyncReport, progress: Progress | None) -> None:
-        chunks = [c for doc_id in sorted(chunks_by_doc) for c in chunks_by_doc[doc_id]]
+    def _report_replacements(self, st: _State, report: SyncReport) -> None:
+        """A new file with the same title and parties as an indexed one is a new version of it."""
+        key = {(d["title"], tuple(sorted(d["meta"]["parties"]))): d for d in st.old_docs.values()}
+        for source in report.added:
+            rec = next(d for d in st.new_docs.values() if d["source"] == source)
+            prev = key.get((rec["title"], tuple(sorted(rec["meta"]["parties"]))))
+            if prev and prev["doc_id"] != rec["doc_id"]:
+                diff = passage_diff(st.old_text(prev["doc_id"]), st.text_of(rec["doc_id"]))
+                report.changes[f"{source} (replaces {prev['source']})"] = diff
+
+    def _publish(self, st: _State, report: SyncReport, progress: Progress | None) -> None:
         cache = EmbeddingCache(self._layout.cache)
         try:
             stats = build_snapshot(
-                self._settings, self._layout, self._embedder, cache, docs, chunks, progress
+                self._settings,
+                self._layout,
+                self._embedder,
+                cache,
+                st.new_docs,
+                st.text_of,
+                st.chunks(),
+                progress,
+                failpoint,
             )
         finally:
             cache.close()
         write_pointer(self._layout, stats.snapshot_id)
+        failpoint("published")
         report.snapshot_id = stats.snapshot_id
         report.embedded = stats.embedded
+        report.chunks = stats.chunks
         self.collect_garbage()
 
     def collect_garbage(self) -> None:
-        for path in stale_builds(self._layout):
-            drop_snapshot_data(self._settings, self._layout, path.name)
         live = read_pointer(self._layout)
         for snapshot_id in list_snapshots(self._layout)[:-KEEP_SNAPSHOTS]:
             if snapshot_id != live:

@@ -121,11 +121,11 @@ def _surrounding(text: str, start: int, end: int, budget: int = 1800) -> tuple[s
     return before, quote, after
 
 
-def source_view(c: Citation, doc: dict | None, lang: str, validity_note: str) -> dict:
+def source_view(c: Citation, doc: dict | None, text: str, lang: str, validity_note: str) -> dict:
     """The 'Vis kilde' modal: the passage highlighted inside its paragraph, and the document's metadata."""
     blocks: list[dict] = [{"type": "header", "text": plain(truncate(c.title, 150))}]
-    if doc is not None and c.end > c.start and doc["text"][c.start : c.end]:
-        before, quote, after = _surrounding(doc["text"], c.start, c.end)
+    if doc is not None and c.end > c.start and text[c.start : c.end]:
+        before, quote, after = _surrounding(text, c.start, c.end)
     else:
         before, quote, after = "", c.quote, ""
     elements = [

@@ -163,14 +163,10 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         citation = next((c for c in answer.citations if str(c.n) == n), None)
         if citation is None:
             return
-        try:
-            doc = service._live.retriever().index.docs.get(citation.doc_id)
-        except Exception:
-            doc = None
+        doc, text = service.source_document(citation.doc_id)
         note = service.source_notes(answer).get(citation.n, "")
-        client.views_open(
-            trigger_id=body["trigger_id"], view=source_view(citation, doc, answer.lang, note)
-        )
+        view = source_view(citation, doc, text, answer.lang, note)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     app.action(re.compile(r"^show_source_\d+$"))(show_source)
 

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from avtalebot.answer.followup import contextualize
-from avtalebot.answer.validity import validity_note
+from avtalebot.answer.validity import statuses, validity_note
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.blocks import answer_blocks, fallback_text, split_messages
@@ -32,18 +32,28 @@ class BotService:
         self.store = store
 
     def source_notes(self, answer: Answer) -> dict[int, str]:
+        """Per citation: validity as stated and whether the agreement is in force today."""
         try:
-            docs = self._live.retriever().index.docs
+            index = self._live.retriever().index
         except Exception:  # the index may be switching; the notes are decoration
             return {}
+        state = statuses(index.docs, date.today())
         notes = {}
         for c in answer.citations:
-            doc = docs.get(c.doc_id)
+            doc = index.docs.get(c.doc_id)
             if doc:
-                notes[c.n] = validity_note(
-                    DocMeta.from_dict(doc["meta"]), answer.lang, date.today()
-                )
+                status = state.get(c.doc_id, ("unknown", ""))[0]
+                notes[c.n] = validity_note(DocMeta.from_dict(doc["meta"]), answer.lang, status)
         return notes
+
+    def source_document(self, doc_id: str) -> tuple[dict | None, str]:
+        """The document record and its cleaned text, for the 'Vis kilde' modal."""
+        try:
+            index = self._live.retriever().index
+        except Exception:
+            return None, ""
+        doc = index.docs.get(doc_id)
+        return doc, index.doc_text(doc_id) if doc else ""
 
     def answer(self, question: str, previous: str | None) -> Answer:
         return self._answerer.answer(question, previous=previous)

@@ -110,3 +110,16 @@ def normalise_org(org: str) -> str:
 
 def role_in_english(role: str) -> str:
     return " ".join(ROLE_EN.get(w.lower(), w) for w in role.split())
+
+
+# Counties dissolved in the 2024 regional reform: (date, successor counties).
+DISSOLVED = {
+    "Viken": ("2024-01-01", ("Østfold", "Akershus", "Buskerud")),
+    "Vestfold og Telemark": ("2024-01-01", ("Vestfold", "Telemark")),
+    "Troms og Finnmark": ("2024-01-01", ("Troms", "Finnmark")),
+}
+
+
+def county_name(party: str) -> str | None:
+    """'Viken fylkeskommune' -> 'Viken'; None for NAV units."""
+    return party[: -len(" fylkeskommune")] if party.endswith(" fylkeskommune") else None

@@ -8,13 +8,13 @@ import pytest
 from avtalebot.errors import EmbedderMismatchError, IndexBusyError
 from avtalebot.sync import Syncer
 from tests.fakes import HashEmbeddings
-from vectorstore.index import load_index, read_manifest
+from vectorstore.index import load_index, read_chunks, read_manifest
 from vectorstore.snapshots import Layout, ingest_lock, read_pointer
 
 
 def _chunk_ids(settings):
     layout = Layout(settings.data_dir)
-    return sorted(c["chunk_id"] for c in read_manifest(layout, read_pointer(layout))["chunks"])
+    return sorted(c.chunk_id for c in read_chunks(layout, read_pointer(layout)))
 
 
 def test_ingesting_twice_changes_nothing(syncer, settings, corpus_copy, fake_embedder):
@@ -136,9 +136,6 @@ def test_old_snapshots_are_collected(syncer, settings, corpus_copy):
     assert len(snaps) == 3
     assert json.loads(
         (
-            settings.data_dir
-            / "snapshots"
-            / read_pointer(Layout(settings.data_dir))
-            / "manifest.json"
+            settings.data_dir / "snapshots" / read_pointer(Layout(settings.data_dir)) / "docs.json"
         ).read_text()
     )["snapshot_id"]

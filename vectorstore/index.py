@@ -1,9 +1,14 @@
-"""Build a snapshot from documents + chunks, and load one for querying."""
+"""Build a snapshot from documents + chunks, and load one for querying.
+
+A snapshot directory holds docs.json (small: document records, read by every sync), chunks.json,
+texts.sqlite (cleaned texts, read on demand), bm25/ and, in embedded mode, chroma/.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -24,6 +29,7 @@ from vectorstore.snapshots import (
     require_pointer,
     write_json_atomic,
 )
+from vectorstore.texts import TextStore, write_texts
 
 Progress = Callable[[str, int, int], None]  # (phase, advanced by, phase total)
 
@@ -46,9 +52,13 @@ class LoadedIndex:
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
     dense: DenseIndex
+    texts: TextStore
     embedder_name: str
     path: Path
     by_doc: dict[str, list[Chunk]]
+
+    def doc_text(self, doc_id: str) -> str:
+        return self.texts.get(doc_id)
 
     def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
         """The chunk of a document that contains a character offset (for citing metadata facts)."""
@@ -58,6 +68,7 @@ class LoadedIndex:
         return None
 
     def close(self) -> None:
+        self.texts.close()
         try:
             self.dense.client.close()
         except Exception:  # closing is best effort; a server client has nothing to release
@@ -82,8 +93,10 @@ def build_snapshot(
     embedder: NamedEmbeddings,
     cache: EmbeddingCache | None,
     docs: dict[str, dict],
+    text_of: Callable[[str], str],
     chunks: list[Chunk],
     progress: Progress | None = None,
+    failpoint: Callable[[str], None] = lambda name: None,
 ) -> BuildStats:
     """Write a complete new snapshot next to the live one; the caller flips the pointer."""
     t0 = time.perf_counter()
@@ -99,6 +112,7 @@ def build_snapshot(
         on_progress=(lambda n: progress("embed", n, total)) if progress else None,
     )
     t_embed = time.perf_counter() - t0
+    failpoint("embedded")
     name = collection_name(snapshot_id)
     client = make_client(settings, None if settings.server_mode else building / "chroma")
     dense = DenseIndex(client, name, embedder, create=True)
@@ -110,26 +124,60 @@ def build_snapshot(
         embedder,
         on_progress=(lambda n: progress("store", n, total)) if progress else None,
     )
+    failpoint("stored")
     KeywordIndex.build([c.chunk_id for c in chunks], texts).save(building / "bm25")
+    write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs))
+    with open(building / "chunks.json", "w", encoding="utf-8") as fh:
+        json.dump([asdict(c) for c in chunks], fh, ensure_ascii=False)
     manifest = {
         "snapshot_id": snapshot_id,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "embedder": embedder.name,
         "mode": "server" if settings.server_mode else "embedded",
         "collection": name,
+        "chunk_count": total,
         "docs": docs,
-        "chunks": [asdict(c) for c in chunks],
     }
-    write_json_atomic(building / "manifest.json", manifest)
+    write_json_atomic(building / "docs.json", manifest)
     if not settings.server_mode:
         client.close()
+    failpoint("written")
     finish_snapshot(layout, building, snapshot_id)
+    failpoint("renamed")
     return BuildStats(snapshot_id, total, embedded, t_embed, time.perf_counter() - t0)
 
 
 def read_manifest(layout: Layout, snapshot_id: str) -> dict:
-    with open(layout.snapshot(snapshot_id) / "manifest.json", encoding="utf-8") as fh:
+    """The small part of a snapshot: its settings and document records (no texts, no chunks)."""
+    with open(layout.snapshot(snapshot_id) / "docs.json", encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
+    """All chunks; repeated strings (ids, titles, sections) are interned to keep memory down."""
+    with open(layout.snapshot(snapshot_id) / "chunks.json", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    intern = sys.intern
+    return [
+        Chunk(
+            **{
+                **c,
+                "doc_id": intern(c["doc_id"]),
+                "source": intern(c["source"]),
+                "title": intern(c["title"]),
+                "section": intern(c["section"]),
+            }
+        )
+        for c in raw
+    ]
+
+
+def read_text(layout: Layout, snapshot_id: str, doc_id: str) -> str:
+    store = TextStore(layout.snapshot(snapshot_id) / "texts.sqlite")
+    try:
+        return store.get(doc_id)
+    finally:
+        store.close()
 
 
 def load_index(
@@ -150,7 +198,7 @@ def load_index(
         raise EmbedderMismatchError(
             f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
         )
-    chunks = {c["chunk_id"]: Chunk(**c) for c in manifest["chunks"]}
+    chunks = {c.chunk_id: c for c in read_chunks(layout, snapshot_id)}
     by_doc: dict[str, list[Chunk]] = {}
     for c in chunks.values():
         by_doc.setdefault(c.doc_id, []).append(c)
@@ -160,6 +208,7 @@ def load_index(
         chunks=chunks,
         keyword=KeywordIndex.load(path / "bm25"),
         dense=dense,
+        texts=TextStore(path / "texts.sqlite"),
         embedder_name=manifest["embedder"],
         path=path,
         by_doc=by_doc,
@@ -169,13 +218,14 @@ def load_index(
 def drop_snapshot_data(settings: Settings, layout: Layout, snapshot_id: str) -> None:
     """Server mode keeps vectors in the server: drop the snapshot's collection there too."""
     path = layout.snapshot(snapshot_id)
+    name = collection_name(snapshot_id.removesuffix(".building"))
     try:
-        manifest = read_manifest(layout, snapshot_id)
+        mode = read_manifest(layout, snapshot_id).get("mode")
     except (OSError, ValueError):
-        manifest = {}
-    if manifest.get("mode") == "server" and settings.server_mode:
+        mode = "server" if settings.server_mode else "embedded"
+    if mode == "server" and settings.server_mode:
         try:
-            make_client(settings, None).delete_collection(manifest["collection"])
-        except Exception:  # already gone
+            make_client(settings, None).delete_collection(name)
+        except Exception:  # already gone, or never created
             pass
     shutil.rmtree(path, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 data_dir/
   CURRENT                  id of the live snapshot (replaced with os.replace)
-  snapshots/<id>/          manifest.json, bm25/, chroma/ (embedded mode only)
+  snapshots/<id>/          docs.json, chunks.json, texts.sqlite, bm25/, chroma/ (embedded mode)
   cache/embeddings.sqlite  vectors by content hash
   ingest.lock              held by the one running reindex
 
@@ -49,7 +49,9 @@ class Layout:
 
 
 def new_snapshot_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+    """Sortable by creation time (nanoseconds), unique across processes."""
+    ns = time.time_ns()
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ns // 1_000_000_000)) + f"{ns % 1_000_000_000:09d}-{secrets.token_hex(3)}"
 
 
 def collection_name(snapshot_id: str) -> str:
@@ -66,7 +68,7 @@ def read_pointer(layout: Layout) -> str | None:
 
 def require_pointer(layout: Layout) -> str:
     snapshot_id = read_pointer(layout)
-    if snapshot_id is None or not (layout.snapshot(snapshot_id) / "manifest.json").exists():
+    if snapshot_id is None or not (layout.snapshot(snapshot_id) / "docs.json").exists():
         raise IndexNotFoundError(
             f"no index in {layout.root}: run `avtalebot ingest <folder>` first (or set AVTALEBOT_DATA_DIR)"
         )

@@ -117,10 +117,13 @@ def score_units(
     query: Query,
     kw: KeywordIndex,
     doc_context: dict[str, str],
+    doc_weight: dict[str, float] | None = None,
     max_chunks: int = 8,
 ) -> list[Scored]:
     """Score every sentence / item / lead-in of the top chunks. doc_context: per document, words
-    that describe it as a whole (parties), which count as context for all its passages."""
+    that describe it as a whole (parties), which count as context for all its passages;
+    doc_weight: a factor below 1 for documents to prefer less (agreements no longer in force)."""
+    doc_weight = doc_weight or {}
     if not hits:
         return []
     top = hits[:max_chunks]
@@ -141,6 +144,7 @@ def score_units(
             if unit.is_leadin and not _LIST_QUESTION.match(query.text):
                 cov *= 0.95  # a whole list only when no single item answers as well
             score = 0.50 * cov + 0.10 * ctx + 0.28 * chunk_rel + 0.12 * _cue(unit, query)
+            score *= doc_weight.get(hit.chunk.doc_id, 1.0)
             scored.append(Scored(unit, score, max(cov, ctx)))
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored

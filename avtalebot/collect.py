@@ -67,9 +67,7 @@ def _walk(root: Path, files: list[FoundFile], failures: list[tuple[str, str]]) -
             _add(path, path.relative_to(root).as_posix(), str(root), files, failures)
 
 
-def _add(
-    path: Path, source: str, root: str, files: list[FoundFile], failures: list[tuple[str, str]]
-) -> None:
+def _add(path: Path, source: str, root: str, files: list[FoundFile], failures: list[tuple[str, str]]) -> None:
     try:
         st = _stat(path)
     except OSError as exc:

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     allowed_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
     slack_workers: int = 16
     watch_interval_s: float = 10.0
+    snapshot_grace_s: float = 600.0  # a replaced index snapshot is deleted only after this long
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AVTALEBOT_SLACK_BOT_TOKEN")
@@ -66,17 +67,11 @@ class Settings(BaseSettings):
             return value
         if backend == "sentence-transformers" and model:
             return value
-        raise ValueError(
-            "embedder must be 'e5-small' or 'sentence-transformers:<model name or path>'"
-        )
+        raise ValueError("embedder must be 'e5-small' or 'sentence-transformers:<model name or path>'")
 
     @property
     def embedder_backend(self) -> EmbedderBackend:
-        return (
-            "sentence-transformers"
-            if self.embedder.startswith("sentence-transformers:")
-            else "e5-small"
-        )
+        return "sentence-transformers" if self.embedder.startswith("sentence-transformers:") else "e5-small"
 
     @property
     def embedder_model(self) -> str:

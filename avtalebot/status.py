@@ -26,9 +26,7 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
                 "validity": validity,
                 "validity_text": meta.validity_text,
                 "status": state[doc["doc_id"]][0],
-                "superseded_by": manifest["docs"]
-                .get(state[doc["doc_id"]][1], {})
-                .get("source", ""),
+                "superseded_by": manifest["docs"].get(state[doc["doc_id"]][1], {}).get("source", ""),
                 "signed": meta.signed_date,
                 "chunks": doc.get("chunk_count", 0),
                 "indexed_at": doc["indexed_at"],

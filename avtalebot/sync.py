@@ -26,6 +26,7 @@ from vectorstore.snapshots import (
     ingest_lock,
     list_snapshots,
     read_pointer,
+    snapshot_time_ns,
     stale_builds,
     write_pointer,
 )
@@ -129,9 +130,7 @@ class _State:
 
     def chunks(self) -> list[Chunk]:
         return [
-            c
-            for d in sorted(self.new_docs)
-            for c in self.fresh_chunks.get(d, self.old_chunks.get(d, []))
+            c for d in sorted(self.new_docs) for c in self.fresh_chunks.get(d, self.old_chunks.get(d, []))
         ]
 
     def text_of(self, doc_id: str) -> str:
@@ -195,9 +194,7 @@ class Syncer:
             if progress:
                 progress("parse", 1, len(files))
             seen.add(found.source)
-            self._one_file(
-                found, by_source.get(found.source), alias_of.get(found.source), st, report
-            )
+            self._one_file(found, by_source.get(found.source), alias_of.get(found.source), st, report)
         for doc_id, rec in st.old_docs.items():
             if doc_id in st.new_docs:
                 continue
@@ -245,9 +242,7 @@ class Syncer:
                 report.failed.append(
                     (
                         found.source,
-                        str(exc)
-                        if isinstance(exc, AvtalebotError)
-                        else (exc.strerror or type(exc).__name__),
+                        str(exc) if isinstance(exc, AvtalebotError) else (exc.strerror or type(exc).__name__),
                     )
                 )
                 if old:
@@ -272,11 +267,7 @@ class Syncer:
             st.by_hash[digest] = rec
             report.unchanged.append(found.source)
             return
-        if (
-            alias_owner
-            and alias_owner["content_hash"] == digest
-            and alias_owner["doc_id"] in st.new_docs
-        ):
+        if alias_owner and alias_owner["content_hash"] == digest and alias_owner["doc_id"] in st.new_docs:
             report.unchanged.append(found.source)
             return
         try:
@@ -330,10 +321,15 @@ class Syncer:
         self.collect_garbage()
 
     def collect_garbage(self) -> None:
+        """Drop snapshots beyond the newest few, but only once they have been retired (replaced by
+        the next one) for longer than a question could still be reading them."""
         live = read_pointer(self._layout)
-        for snapshot_id in list_snapshots(self._layout)[:-KEEP_SNAPSHOTS]:
-            if snapshot_id != live:
-                drop_snapshot_data(self._settings, self._layout, snapshot_id)
+        ids = list_snapshots(self._layout)
+        now = time.time_ns()
+        for older, newer in zip(ids[:-KEEP_SNAPSHOTS], ids[1:], strict=False):
+            retired_s = (now - snapshot_time_ns(newer)) / 1e9
+            if older != live and retired_s >= self._settings.snapshot_grace_s:
+                drop_snapshot_data(self._settings, self._layout, older)
 
 
 def _aliases_changed(old_docs: dict[str, dict], new_docs: dict[str, dict]) -> bool:

@@ -119,9 +119,7 @@ def content_terms(text: str) -> list[str]:
 _NN_MARKERS = frozenset(
     "eg ikkje kva kven korleis kvar kvifor dei noko nokon vere berre frå fekk mykje".split()
 )
-_NB_MARKERS = frozenset(
-    "jeg ikke hva hvem hvordan hvor hvorfor noe noen være bare fra fikk mye".split()
-)
+_NB_MARKERS = frozenset("jeg ikke hva hvem hvordan hvor hvorfor noe noen være bare fra fikk mye".split())
 _EN_MARKERS = frozenset(
     "the what who when where which how is are was does do of for with agreement signed valid".split()
 )

@@ -63,9 +63,7 @@ class Chunk:
     def embed_text(self) -> str:
         """Text given to the embedder: title and section give the passage its context."""
         head = (
-            self.title
-            if not self.section or self.section == self.title
-            else f"{self.title} — {self.section}"
+            self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"
         )
         return f"{head}\n{self.text}"
 
@@ -113,6 +111,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
     lang: str = "nb"
+    snapshot: str = ""  # the index snapshot the answer came from (one snapshot, never a mix)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,9 +11,7 @@ from avtalebot.settings import Settings
 log = logging.getLogger("avtalebot.bot")
 
 
-def run(
-    settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", port: int = 3000
-) -> int:
+def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", port: int = 3000) -> int:
     from avtalebot.sync import Syncer
     from avtalebot.wiring import build_app
     from bot import logsafe

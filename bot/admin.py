@@ -73,9 +73,7 @@ class Admin:
             return
         thread = event.get("ts")
         if not self.is_admin(event.get("user", "")):
-            client.chat_postMessage(
-                channel=channel, thread_ts=thread, text=bot_label("nb", "refuse_admin")
-            )
+            client.chat_postMessage(channel=channel, thread_ts=thread, text=bot_label("nb", "refuse_admin"))
             return
         saved = []
         for f in event.get("files", []):
@@ -107,11 +105,7 @@ class Admin:
         host = urlparse(url).hostname or ""
         if not (host == "files.slack.com" or host == self._api_host):
             raise ValueError("unexpected download host")
-        token = (
-            self._settings.slack_bot_token.get_secret_value()
-            if self._settings.slack_bot_token
-            else ""
-        )
+        token = self._settings.slack_bot_token.get_secret_value() if self._settings.slack_bot_token else ""
         req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(req, timeout=30) as resp:
             data = resp.read(MAX_DOWNLOAD + 1)

@@ -43,9 +43,7 @@ def build_bolt_app(
 ) -> tuple[App, BotService]:
     """One Bolt app with a sized thread pool; listeners wired to the given core objects."""
     if not socket_mode and settings.slack_signing_secret is None:
-        raise ConfigError(
-            "SLACK_SIGNING_SECRET is not set (needed to verify requests in HTTP mode)"
-        )
+        raise ConfigError("SLACK_SIGNING_SECRET is not set (needed to verify requests in HTTP mode)")
     client = build_web_client(settings)
     app = App(
         client=client,
@@ -60,8 +58,6 @@ def build_bolt_app(
     )
     store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
     service = BotService(answerer=answerer, live=live, store=store)
-    admin = Admin(
-        settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or ""
-    )
+    admin = Admin(settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or "")
     register(app, service=service, gate=Gate(settings, Deduper()), admin=admin)
     return app, service

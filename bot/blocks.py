@@ -44,9 +44,7 @@ def answer_blocks(
         blocks.append(
             {
                 "type": "context",
-                "elements": [
-                    {"type": "plain_text", "text": label(lang, "sources"), "emoji": False}
-                ],
+                "elements": [{"type": "plain_text", "text": label(lang, "sources"), "emoji": False}],
             }
         )
         for c in answer.citations:
@@ -78,9 +76,7 @@ def answer_blocks(
             }
         )
     if actions:
-        blocks.append(
-            {"type": "actions", "block_id": f"answer_actions_{answer_id}", "elements": actions}
-        )
+        blocks.append({"type": "actions", "block_id": f"answer_actions_{answer_id}", "elements": actions})
     return blocks
 
 
@@ -137,9 +133,7 @@ def source_view(c: Citation, doc: dict | None, text: str, lang: str, validity_no
         )
         if e["text"]
     ]
-    blocks.append(
-        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": elements}]}
-    )
+    blocks.append({"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": elements}]})
     blocks.append({"type": "divider"})
     fields = [(label(lang, "file"), c.source)]
     if c.section and c.section != c.title:
@@ -154,9 +148,7 @@ def source_view(c: Citation, doc: dict | None, text: str, lang: str, validity_no
             fields.append((label(lang, "published"), meta.published))
     if validity_note:
         fields.append((label(lang, "validity_label"), validity_note))
-    blocks.append(
-        {"type": "section", "fields": [plain(truncate(f"{k}: {v}", 1900)) for k, v in fields[:10]]}
-    )
+    blocks.append({"type": "section", "fields": [plain(truncate(f"{k}: {v}", 1900)) for k, v in fields[:10]]})
     return {
         "type": "modal",
         "title": plain(bot_label(lang, "modal_title"), 24),

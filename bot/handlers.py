@@ -79,11 +79,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
                 )
             return
         thread_ts = event.get("thread_ts")
-        if (
-            not thread_ts
-            or thread_ts == event.get("ts")
-            or f"<@{bot_user}>" in event.get("text", "")
-        ):
+        if not thread_ts or thread_ts == event.get("ts") or f"<@{bot_user}>" in event.get("text", ""):
             return  # not a follow-up; mentions are answered by on_mention
         answered, previous = service.thread_context(
             client, event["channel"], thread_ts, event["ts"], bot_user, context.get("bot_id")

@@ -28,9 +28,7 @@ def install(secrets: list[str]) -> RedactSecrets:
     f = RedactSecrets(secrets)
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for h in root.handlers:
         h.addFilter(f)
     return f

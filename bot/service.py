@@ -97,9 +97,7 @@ class BotService:
         """Answer in the channel/thread; a reaction shows work under way; errors become an apology."""
         lang = detect_lang(question)
         if react_ts:
-            _quietly(
-                client.reactions_add, channel=channel, timestamp=react_ts, name=WORKING_REACTION
-            )
+            _quietly(client.reactions_add, channel=channel, timestamp=react_ts, name=WORKING_REACTION)
         try:
             answer = self.answer(question, previous)
             answer_id = self.store.save_answer(

@@ -32,9 +32,7 @@ class FeedbackStore:
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
-    def save_answer(
-        self, question: str, answer: Answer, *, user: str, channel: str, thread_ts: str
-    ) -> str:
+    def save_answer(self, question: str, answer: Answer, *, user: str, channel: str, thread_ts: str) -> str:
         answer_id = secrets.token_hex(8)
         with self._lock:
             self._db.execute(

@@ -66,12 +66,7 @@ def segment(text: str) -> list[Segment]:
             and len(blocks[i + 1]) == 1
             and _looks_like_heading(text[blocks[i + 1][0][0] : blocks[i + 1][0][1]])
         )
-        if (
-            len(block) == 1
-            and _looks_like_heading(first)
-            and i + 1 < len(blocks)
-            and not nxt_is_heading
-        ):
+        if len(block) == 1 and _looks_like_heading(first) and i + 1 < len(blocks) and not nxt_is_heading:
             segs.append(Segment("heading", *block[0]))
             continue
         segs.extend(_block_segments(text, block))

@@ -22,9 +22,7 @@ _TRAILING_CREDIT = re.compile(rf"(?<=[.!?»])\s+({_NAME}(?: {_NAME}){{1,3}})(?:,
 _CHECKBOX = re.compile(r"<input\b[^>]*>\s*([^<\t\n]*)", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
-_BYLINE_KEYS = re.compile(
-    r"^(Av|Skrevet av|Publisert|Oppdatert|Sist oppdatert|Endret)\s*:?\s*$", re.I
-)
+_BYLINE_KEYS = re.compile(r"^(Av|Skrevet av|Publisert|Oppdatert|Sist oppdatert|Endret)\s*:?\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·‣∙*])\s+")
 _DASH_ITEM = re.compile(r"^\s*[-–]\s+")
 

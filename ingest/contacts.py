@@ -109,9 +109,7 @@ def _attach_emails(text: str, found: dict[str, Contact]) -> None:
                 best = c
         local = m.group(0).split("@")[0].replace(".", " ").lower()
         if best is None:
-            best = next(
-                (c for c in found.values() if c.name.lower() == local and not c.email), None
-            )
+            best = next((c for c in found.values() if c.name.lower() == local and not c.email), None)
         if best is not None:
             found[best.name] = Contact(
                 **{**best.__dict__, "email": m.group(0), "end": max(best.end, m.end())}

@@ -42,9 +42,7 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
             warnings.append("mojibake found (UTF-8 read as cp1252/latin-1); repaired")
             text = repaired
         else:
-            warnings.append(
-                "text looks like mojibake (e.g. 'Ã¸' for 'ø'); check the file's encoding"
-            )
+            warnings.append("text looks like mojibake (e.g. 'Ã¸' for 'ø'); check the file's encoding")
     return text, warnings
 
 

@@ -34,9 +34,7 @@ def load_html(data: bytes) -> tuple[str, list[str]]:
 
     raw, warnings = decode_bytes(data)
     soup = BeautifulSoup(raw, "html.parser")
-    for tag in soup(
-        ["script", "style", "noscript", "nav", "footer", "header", "form", "svg", "button"]
-    ):
+    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "form", "svg", "button"]):
         tag.decompose()
     for li in soup.find_all("li"):
         li.insert_before("\n• ")
@@ -108,7 +106,5 @@ def loader_for(path: Path) -> Loader:
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         supported = ", ".join(sorted(LOADERS))
-        raise IngestError(
-            f"unsupported file type '{path.suffix or '(none)'}' (supported: {supported})"
-        )
+        raise IngestError(f"unsupported file type '{path.suffix or '(none)'}' (supported: {supported})")
     return loader

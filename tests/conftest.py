@@ -110,9 +110,7 @@ def chroma_server(tmp_path_factory):
             time.sleep(0.2)
     else:
         proc.kill()
-        raise RuntimeError(
-            "chroma server did not start: " + (path / "server.log").read_text()[-2000:]
-        )
+        raise RuntimeError("chroma server did not start: " + (path / "server.log").read_text()[-2000:])
     yield ("127.0.0.1", port)
     proc.terminate()
     try:
@@ -120,3 +118,15 @@ def chroma_server(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture
+def e5_data(tmp_path, e5_index, e5_embedder) -> Path:
+    """A private e5 index of the sample corpus: a fresh snapshot (its own Chroma collection ids),
+    fast because the embedding cache is copied from the session index."""
+    data = tmp_path / "e5data"
+    (data / "cache").mkdir(parents=True)
+    shutil.copy(Path(e5_index.data_dir) / "cache" / "embeddings.sqlite", data / "cache" / "embeddings.sqlite")
+    report = Syncer(Settings(data_dir=data), Layout(data), e5_embedder).sync([CORPUS])
+    assert report.ok and report.embedded == 0
+    return data

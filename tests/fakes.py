@@ -32,11 +32,7 @@ class HashEmbeddings(NamedEmbeddings):
 
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         self.calls += len(texts)
-        return (
-            np.stack([self._vec(t) for t in texts])
-            if texts
-            else np.zeros((0, self.dim), np.float32)
-        )
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_documents_array(texts).tolist()

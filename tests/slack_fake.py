@@ -58,9 +58,7 @@ class FakeSlack:
     def calls_to(self, method: str, status: int | None = 200) -> list[dict]:
         with self._lock:
             return [
-                c
-                for c in self.calls
-                if c["method"] == method and (status is None or c["status"] == status)
+                c for c in self.calls if c["method"] == method and (status is None or c["status"] == status)
             ]
 
     def wait_for(self, method: str, n: int = 1, timeout: float = 20.0) -> list[dict]:
@@ -140,9 +138,7 @@ class FakeSlack:
                     }
                 )
                 data = fake.files.get(name)
-                self._reply(
-                    200 if data is not None else 404, {}, data or b"", "application/octet-stream"
-                )
+                self._reply(200 if data is not None else 404, {}, data or b"", "application/octet-stream")
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
@@ -208,9 +204,7 @@ def event_body(event: dict, event_id: str) -> str:
     )
 
 
-def mention(
-    text: str, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None
-) -> dict:
+def mention(text: str, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None) -> dict:
     ev = {
         "type": "app_mention",
         "user": user,
@@ -224,9 +218,7 @@ def mention(
     return ev
 
 
-def action_body(
-    action_id: str, value: str, response_url: str, channel: str = "C1", user: str = "U1"
-) -> str:
+def action_body(action_id: str, value: str, response_url: str, channel: str = "C1", user: str = "U1") -> str:
     payload = {
         "type": "block_actions",
         "user": {"id": user},
@@ -249,9 +241,7 @@ def action_body(
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
-def command_body(
-    command: str, text: str, response_url: str, user: str = "U1", channel: str = "C1"
-) -> str:
+def command_body(command: str, text: str, response_url: str, user: str = "U1", channel: str = "C1") -> str:
     return urllib.parse.urlencode(
         {
             "command": command,

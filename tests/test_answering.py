@@ -9,9 +9,7 @@ from avtalebot.text import detect_lang
 from vectorstore.retriever import LiveIndex, fuse
 from vectorstore.snapshots import Layout
 
-OPEN = Thresholds(
-    min_confidence=0.0
-)  # the fake embedder's similarities are not e5's: test selection only
+OPEN = Thresholds(min_confidence=0.0)  # the fake embedder's similarities are not e5's: test selection only
 
 
 @pytest.fixture
@@ -30,9 +28,7 @@ def test_rrf_fusion_rewards_agreement_between_rankings():
 
 
 def test_selects_the_list_item_that_answers(answerer):
-    ans = answerer.answer(
-        "Skal NAV Innlandet sende oversikt over NAV-kontakter til fylkeskommunen?"
-    )
+    ans = answerer.answer("Skal NAV Innlandet sende oversikt over NAV-kontakter til fylkeskommunen?")
     assert not ans.abstained
     assert "årlig oppdatert oversikt over NAV-kontakter" in ans.text
     first = ans.citations[0]
@@ -107,7 +103,4 @@ def test_language_detection_and_glossary():
     assert detect_lang("Who signed the agreement?") == "en"
     q = analyse("Who is the county mayor of Innlandet?")
     assert ("fylkesordfør", "ordfør") in q.groups and q.wants_person
-    assert (
-        analyse("Når ble avtalen signert?").asks_when
-        and analyse("Når ble avtalen signert?").asks_signed
-    )
+    assert analyse("Når ble avtalen signert?").asks_when and analyse("Når ble avtalen signert?").asks_signed

@@ -37,14 +37,10 @@ def test_web_boilerplate_is_removed():
 
 
 def test_title_is_first_meaningful_heading_not_boilerplate():
-    assert (
-        pick_title(_doc("002"), "x") == "Nå skal disse samarbeide for å få flere inn i arbeidslivet"
-    )
+    assert pick_title(_doc("002"), "x") == "Nå skal disse samarbeide for å få flere inn i arbeidslivet"
     assert pick_title(_doc("004"), "x") == "Høring om deling av Viken"
     assert (
-        pick_title(
-            clean_text("Gå til sidens hovedinnhold\n\n12.01.2024\n\nEkte tittel her\n\nTekst."), "x"
-        )
+        pick_title(clean_text("Gå til sidens hovedinnhold\n\n12.01.2024\n\nEkte tittel her\n\nTekst."), "x")
         == "Ekte tittel her"
     )
 
@@ -102,9 +98,7 @@ def test_validity_as_stated():
     )  # "fra 1. januar 2021" + "fireårig"
     assert "fireårig" in m.validity_text and "1. januar 2021" in m.validity_text
     assert extract_metadata(_doc("003")).valid_to == "2027-12-31"  # "gjelder ut 2027"
-    assert (
-        extract_metadata(_doc("001")).valid_from == "2024-01-01"
-    )  # "trer først i kraft … 1. januar 2024"
+    assert extract_metadata(_doc("001")).valid_from == "2024-01-01"  # "trer først i kraft … 1. januar 2024"
 
 
 def test_signing_dates_and_parties():
@@ -125,10 +119,7 @@ def test_contacts_with_role_org_email_and_signers():
     assert set(by_name) == {"Tonje Brenna", "Inger Anne Speilberg", "Steinar Hansen"}
     assert by_name["Tonje Brenna"].role == "fylkesrådsleder"
     assert by_name["Tonje Brenna"].organisation == "Viken fylkeskommune"
-    assert (
-        by_name["Steinar Hansen"].organisation == "NAV Øst-Viken"
-        and by_name["Steinar Hansen"].signed
-    )
+    assert by_name["Steinar Hansen"].organisation == "NAV Øst-Viken" and by_name["Steinar Hansen"].signed
     c3 = {c.name: c for c in extract_metadata(_doc("003")).contacts}
     assert c3["Lise Westly"].organisation == "NAV Øst-Viken"  # "NAV Øst Viken" normalised
     assert c3["Sindre Martinsen-Evje"].organisation == "Østfold fylkeskommune"

@@ -41,9 +41,7 @@ def test_sentence_transformers_backend_offline(tmp_path, monkeypatch, e5_embedde
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     from vectorstore.embedders import build_embedder
 
-    settings = Settings(
-        data_dir=tmp_path / "data", embedder="sentence-transformers:all-MiniLM-L6-v2"
-    )
+    settings = Settings(data_dir=tmp_path / "data", embedder="sentence-transformers:all-MiniLM-L6-v2")
     embedder = build_embedder(settings)
     assert embedder.name == "sentence-transformers:all-MiniLM-L6-v2"
     vec = embedder.embed_query("agreement signed")
@@ -52,9 +50,7 @@ def test_sentence_transformers_backend_offline(tmp_path, monkeypatch, e5_embedde
     assert report.ok and report.embedded == report.chunks
     app = build_app(settings, embedder=embedder)
     retriever = app.live.retriever()
-    hits = retriever.retrieve(
-        retriever.embed_query("Aktiv mot læreplass"), ["aktiv", "læreplass"], k=4
-    )
+    hits = retriever.retrieve(retriever.embed_query("Aktiv mot læreplass"), ["aktiv", "læreplass"], k=4)
     assert hits and hits[0].chunk.source.startswith("000_")
     with pytest.raises(EmbedderMismatchError, match="sentence-transformers:all-MiniLM-L6-v2"):
         load_index(settings, Layout(settings.data_dir), e5_embedder)

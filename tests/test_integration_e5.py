@@ -62,9 +62,7 @@ def test_paraphrased_questions_still_answered(e5_index, e5_embedder):
 def test_cli_batch_json_and_eval(tmp_path):
     data = tmp_path / "data"
     run = [sys.executable, "-m", "avtalebot", "--data-dir", str(data)]
-    ing = subprocess.run(
-        [*run, "ingest", str(CORPUS), "--json"], capture_output=True, text=True, check=True
-    )
+    ing = subprocess.run([*run, "ingest", str(CORPUS), "--json"], capture_output=True, text=True, check=True)
     assert json.loads(ing.stdout)["documents"] == 5
     batch = tmp_path / "q.jsonl"
     batch.write_text(
@@ -88,9 +86,7 @@ def test_cli_batch_json_and_eval(tmp_path):
         "score",
     }
     assert rows[1]["abstained"] and rows[1]["citations"] == []
-    ev = subprocess.run(
-        [*run, "eval", str(DEV), "--json"], capture_output=True, text=True, check=True
-    )
+    ev = subprocess.run([*run, "eval", str(DEV), "--json"], capture_output=True, text=True, check=True)
     figures = json.loads(ev.stdout)
     assert figures["answer_accuracy"] >= 0.9 and figures["latency_ms_p50"] > 0
 
@@ -98,16 +94,10 @@ def test_cli_batch_json_and_eval(tmp_path):
 def test_cli_errors_are_clear(tmp_path):
     run = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "empty")]
     res = subprocess.run([*run, "ask", "Hva er YrkesKomp?"], capture_output=True, text=True)
-    assert (
-        res.returncode == 2
-        and "run `avtalebot ingest" in res.stderr
-        and "Traceback" not in res.stderr
-    )
+    assert res.returncode == 2 and "run `avtalebot ingest" in res.stderr and "Traceback" not in res.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "q": "ok"}\nnot json\n')
-    res = subprocess.run(
-        [*run, "ask", "--batch", str(bad), "--json"], capture_output=True, text=True
-    )
+    res = subprocess.run([*run, "ask", "--batch", str(bad), "--json"], capture_output=True, text=True)
     assert res.returncode == 2 and "bad.jsonl:2: not valid JSON" in res.stderr
     res = subprocess.run([*run, "ingest", str(tmp_path / "nope")], capture_output=True, text=True)
     assert res.returncode == 1 and "no such file or folder" in res.stdout

@@ -79,9 +79,8 @@ def fake():
 
 
 @pytest.fixture
-def bot(fake, e5_index, e5_embedder, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(e5_index.data_dir, data)
+def bot(fake, e5_data, e5_embedder, tmp_path):
+    data = e5_data
     b = Bot(
         _settings(
             data,
@@ -103,9 +102,7 @@ def _texts(blocks: list[dict]) -> str:
 
 
 def test_mention_gets_one_threaded_answer_with_citations(bot, fake):
-    status, _, _ = bot.send_event(
-        mention("Hvem signerte avtalen for Østfold fylkeskommune?", "111.000")
-    )
+    status, _, _ = bot.send_event(mention("Hvem signerte avtalen for Østfold fylkeskommune?", "111.000"))
     assert status == 200
     posts = fake.wait_for("chat.postMessage")
     time.sleep(0.3)
@@ -183,9 +180,7 @@ def test_thread_reply_where_bot_never_answered_is_ignored(bot, fake):
 
 def test_slash_command_ephemeral_then_share(bot, fake):
     status, body, seconds = bot.send_form(
-        command_body(
-            "/avtale", "Until when is the Østfold agreement valid?", fake.url + "/response/1"
-        )
+        command_body("/avtale", "Until when is the Østfold agreement valid?", fake.url + "/response/1")
     )
     assert status == 200 and "Searching" in body and seconds < 3
     resp = fake.wait_for("response_url")[0]["args"]
@@ -201,18 +196,14 @@ def test_slash_command_ephemeral_then_share(bot, fake):
     public = fake.wait_for("chat.postMessage")[0]["args"]
     assert public["channel"] == "C1" and "2027" in public["text"]
     assert "Shared by <@U1>" in _texts(public["blocks"])
-    assert any(
-        c["args"].get("delete_original") in (True, "true") for c in fake.wait_for("response_url", 2)
-    )
+    assert any(c["args"].get("delete_original") in (True, "true") for c in fake.wait_for("response_url", 2))
 
 
 def test_show_source_opens_modal_with_passage(bot, fake):
     bot.send_event(mention("Hva er aldersgrensen for Aktiv mot læreplass?", "500.000"))
     args = fake.wait_for("chat.postMessage")[0]["args"]
     button = next(
-        b["accessory"]
-        for b in args["blocks"]
-        if b.get("accessory", {}).get("action_id") == "show_source_1"
+        b["accessory"] for b in args["blocks"] if b.get("accessory", {}).get("action_id") == "show_source_1"
     )
     bot.send_form(action_body("show_source_1", button["value"], fake.url + "/response/3"))
     view = fake.wait_for("views.open")[0]["args"]["view"]
@@ -242,9 +233,7 @@ def test_feedback_is_stored_and_exported(bot, fake, tmp_path):
         for e in b["elements"]
         if e["action_id"] == "feedback_up"
     )
-    status, _, _ = bot.send_form(
-        action_body("feedback_up", up["value"], fake.url + "/response/4", user="U9")
-    )
+    status, _, _ = bot.send_form(action_body("feedback_up", up["value"], fake.url + "/response/4", user="U9"))
     assert status == 200
     assert fake.wait_for("chat.postEphemeral")[0]["args"]["user"] == "U9"
     out = io.StringIO()
@@ -257,11 +246,7 @@ def test_feedback_is_stored_and_exported(bot, fake, tmp_path):
 @pytest.mark.parametrize("case", ["forged", "stale"])
 def test_bad_signature_is_refused_without_slack_calls(bot, fake, case):
     body = event_body(mention("Hva er YrkesKomp?", "700.000"), "EvBad")
-    headers = (
-        sign("wrong-secret", body)
-        if case == "forged"
-        else sign(SECRET, body, int(time.time()) - 3600)
-    )
+    headers = sign("wrong-secret", body) if case == "forged" else sign(SECRET, body, int(time.time()) - 3600)
     status, _, _ = post(bot.url, body, headers, "application/json")
     assert status == 401
     time.sleep(0.5)
@@ -307,10 +292,7 @@ def test_rate_limited_post_is_retried_and_posted_once(bot, fake):
 
 def test_fifty_simultaneous_questions_acked_fast_and_all_answered(bot, fake):
     questions = [json.loads(line)["q"] for line in DEV.read_text().splitlines()]
-    events = [
-        mention(questions[i % len(questions)], f"{2000 + i}.000", channel=f"C{i}")
-        for i in range(50)
-    ]
+    events = [mention(questions[i % len(questions)], f"{2000 + i}.000", channel=f"C{i}") for i in range(50)]
     barrier = threading.Barrier(50)
 
     def send(ev):
@@ -347,7 +329,5 @@ def test_latency_event_to_post_over_dev_questions(bot, fake, capsys):
         latencies.append((posts[before]["time"] - t0) * 1000)
     median = statistics.median(latencies)
     with capsys.disabled():
-        print(
-            f"\n[slack e2e] event->chat.postMessage median {median:.0f} ms over {len(rows)} dev questions"
-        )
+        print(f"\n[slack e2e] event->chat.postMessage median {median:.0f} ms over {len(rows)} dev questions")
     assert len(latencies) == len(rows) and median < 3000

@@ -24,9 +24,8 @@ def fake():
 
 
 @pytest.fixture
-def bot(fake, e5_index, e5_embedder, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(e5_index.data_dir, data)
+def bot(fake, e5_data, e5_embedder, tmp_path):
+    data = e5_data
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     b = Bot(
@@ -71,9 +70,7 @@ def test_planted_mentions_and_links_are_quoted_harmlessly(bot, fake, tmp_path):
 
 
 def test_reindex_only_for_admins(bot, fake):
-    status, body, _ = bot.send_form(
-        command_body("/avtale-reindex", "", fake.url + "/response/9", user="U1")
-    )
+    status, body, _ = bot.send_form(command_body("/avtale-reindex", "", fake.url + "/response/9", user="U1"))
     assert status == 200 and "bare administratorer" in body
     time.sleep(0.8)
     assert fake.calls_to("response_url") == []
@@ -133,7 +130,7 @@ def test_file_from_non_admin_gets_polite_refusal(bot, fake):
     assert "bare administratorer" in reply["text"] and fake.calls_to("file_download") == []
 
 
-def test_socket_mode_end_to_end(fake, e5_index, e5_embedder, tmp_path):
+def test_socket_mode_end_to_end(fake, e5_data, e5_embedder, tmp_path):
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from websockets.sync.server import serve
 
@@ -161,7 +158,7 @@ def test_socket_mode_end_to_end(fake, e5_index, e5_embedder, tmp_path):
     server = serve(handler, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fake.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link"
-    settings = _settings(e5_index.data_dir, fake).model_copy(
+    settings = _settings(e5_data, fake).model_copy(
         update={"slack_app_token": None, "slack_signing_secret": None}
     )
     core = build_app(settings, embedder=e5_embedder)
@@ -191,12 +188,8 @@ def test_logs_never_contain_tokens(caplog):
     from bot import logsafe
 
     f = logsafe.RedactSecrets([SECRET])
-    rec = logging.LogRecord(
-        "x", logging.INFO, __file__, 1, "token %s secret %s", (TOKEN, SECRET), None
-    )
+    rec = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s secret %s", (TOKEN, SECRET), None)
     f.filter(rec)
     assert (
-        TOKEN not in rec.getMessage()
-        and SECRET not in rec.getMessage()
-        and "[redacted]" in rec.getMessage()
+        TOKEN not in rec.getMessage() and SECRET not in rec.getMessage() and "[redacted]" in rec.getMessage()
     )

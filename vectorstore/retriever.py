@@ -23,9 +23,7 @@ class Hit:
     fused: float  # reciprocal-rank fusion score
 
 
-def fuse(
-    rankings: list[list[str]], weights: list[float] | None = None, k: int = 60
-) -> dict[str, float]:
+def fuse(rankings: list[list[str]], weights: list[float] | None = None, k: int = 60) -> dict[str, float]:
     """Reciprocal rank fusion: sum of w / (k + rank) over the rankings an id appears in."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}
@@ -38,9 +36,7 @@ def fuse(
 class HybridRetriever:
     """Searches one loaded snapshot; candidates from both rankings, fused."""
 
-    def __init__(
-        self, index: LoadedIndex, embedder: NamedEmbeddings, *, candidates: int = 24
-    ) -> None:
+    def __init__(self, index: LoadedIndex, embedder: NamedEmbeddings, *, candidates: int = 24) -> None:
         self.index = index
         self._embedder = embedder
         self._candidates = candidates
@@ -65,6 +61,8 @@ class HybridRetriever:
 class LiveIndex:
     """The bot's view of the index: follows CURRENT, swapping whole snapshots between questions."""
 
+    GRACE_S = 120.0
+
     def __init__(self, settings: Settings, layout: Layout, embedder: NamedEmbeddings) -> None:
         self._settings = settings
         self._layout = layout
@@ -83,8 +81,11 @@ class LiveIndex:
             pointer = read_pointer(self._layout)
             if current is None or pointer != current.index.snapshot_id:
                 index = load_index(self._settings, self._layout, self._embedder, pointer)
-                log.info(
-                    "loaded index snapshot %s (%d chunks)", index.snapshot_id, len(index.chunks)
-                )
+                if current is not None:  # questions in flight keep it for a while; then release it
+                    timer = threading.Timer(self.GRACE_S, current.index.close)
+                    timer.daemon = True
+                    timer.start()
+
+                log.info("loaded index snapshot %s (%d chunks)", index.snapshot_id, len(index.chunks))
                 self._retriever = HybridRetriever(index, self._embedder)
             return self._retriever

@@ -12,6 +12,7 @@ snapshot beside it and flips CURRENT. A killed writer leaves only a *.building d
 
 from __future__ import annotations
 
+import calendar
 import fcntl
 import json
 import os
@@ -51,10 +52,20 @@ class Layout:
 def new_snapshot_id() -> str:
     """Sortable by creation time (nanoseconds), unique across processes."""
     ns = time.time_ns()
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ns // 1_000_000_000)) + f"{ns % 1_000_000_000:09d}-{secrets.token_hex(3)}"
+    return (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime(ns // 1_000_000_000))
+        + f"{ns % 1_000_000_000:09d}-{secrets.token_hex(3)}"
+    )
+
+
+def snapshot_time_ns(snapshot_id: str) -> int:
+    """Creation time encoded in a snapshot id (see new_snapshot_id)."""
+    stamp, ns = snapshot_id[:15], snapshot_id[15:24]
+    return int(calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%S"))) * 1_000_000_000 + int(ns or 0)
 
 
 def collection_name(snapshot_id: str) -> str:
+
     return "avtalebot_" + snapshot_id.replace("T", "t")
 
 
@@ -114,9 +125,7 @@ def list_snapshots(layout: Layout) -> list[str]:
     if not layout.snapshots.exists():
         return []
     return sorted(
-        p.name
-        for p in layout.snapshots.iterdir()
-        if p.is_dir() and not p.name.endswith(".building")
+        p.name for p in layout.snapshots.iterdir() if p.is_dir() and not p.name.endswith(".building")
     )
 
 

@@ -57,9 +57,7 @@ def _units(hit: Hit) -> list[Unit]:
         if stripped.startswith("• "):
             offset = line.index("• ") + 2
             units.append(
-                Unit(
-                    hit, s + offset, e, line[offset:].strip(), prefix=leadin.text if leadin else ""
-                )
+                Unit(hit, s + offset, e, line[offset:].strip(), prefix=leadin.text if leadin else "")
             )
             if leadin is not None:
                 i = units.index(leadin)
@@ -83,9 +81,7 @@ def coverage(unit_terms: set[str], query: Query, kw: KeywordIndex) -> float:
     unknown_weight = max(known, default=1.0)
     total = found = 0.0
     for group in query.groups:
-        weight = (
-            max(kw.idf(t) for t in group) if any(kw.known(t) for t in group) else unknown_weight
-        )
+        weight = max(kw.idf(t) for t in group) if any(kw.known(t) for t in group) else unknown_weight
         total += weight
         if any(t in unit_terms for t in group):
             found += weight
@@ -97,11 +93,7 @@ _LIST_QUESTION = re.compile(r"^\s*(hva|hvilke|kva|kva for|what|which)\b", re.I)
 
 def _cue(unit: Unit, query: Query) -> float:
     text = unit.text if not unit.is_leadin else unit.text + unit.items
-    if (
-        unit.is_leadin
-        and _LIST_QUESTION.match(query.text)
-        and not (query.asks_when or query.asks_who)
-    ):
+    if unit.is_leadin and _LIST_QUESTION.match(query.text) and not (query.asks_when or query.asks_who):
         return 1.0
     if query.asks_when or query.asks_validity:
         return 1.0 if _DATE.search(text) else 0.0
@@ -132,9 +124,7 @@ def score_units(
     scored: list[Scored] = []
     for rank, hit in enumerate(top):
         context_terms = set(
-            content_terms(
-                f"{hit.chunk.title} {hit.chunk.section} {doc_context.get(hit.chunk.doc_id, '')}"
-            )
+            content_terms(f"{hit.chunk.title} {hit.chunk.section} {doc_context.get(hit.chunk.doc_id, '')}")
         )
         chunk_rel = 0.5 * hit.fused / best_fused + 0.5 * (hit.dense / best_dense) - 0.03 * rank
         for unit in _units(hit):

@@ -12,9 +12,7 @@ from avtalebot.types import Contact, DocMeta
 from ingest.gazetteer import ORG_RE, ROLE_EN, ROLES_NB, normalise_org, role_in_english
 from ingest.metadata import MONTHS
 
-_EN_ROLE_TO_NB = sorted(
-    ((en, nb) for nb, en in ROLE_EN.items() if nb in ROLES_NB), key=lambda p: -len(p[0])
-)
+_EN_ROLE_TO_NB = sorted(((en, nb) for nb, en in ROLE_EN.items() if nb in ROLES_NB), key=lambda p: -len(p[0]))
 _MONTH_NAMES = {v: k for k, v in MONTHS.items()}
 _EN_MONTHS = [
     "January",
@@ -94,10 +92,7 @@ def person_facts(query: Query, docs: dict[str, dict], ranking: list[str], lang: 
     if best <= 0.5:
         return []
     chosen = [t for t in scored if t[0] >= best - 1e-6 and t[3] == scored[0][3]][:4]
-    return [
-        Fact(_describe(c, lang, query.asks_signed), doc_id, c.start, c.end)
-        for _, _, c, doc_id in chosen
-    ]
+    return [Fact(_describe(c, lang, query.asks_signed), doc_id, c.start, c.end) for _, _, c, doc_id in chosen]
 
 
 def _describe(c: Contact, lang: str, signed: bool) -> str:

@@ -8,9 +8,7 @@ from avtalebot.text import content_terms
 from ingest.gazetteer import REGIONS
 
 PLACE_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True))
-    + r")(?![\w-])"
+    r"(?<![\w-])(" + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True)) + r")(?![\w-])"
 )
 _QUESTION_WORD = re.compile(
     r"^\s*(hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kvar|korleis|kvifor|what|who|where|when|"

@@ -30,14 +30,10 @@ class LLMAnswerer:
         self._chat = chat_model
 
     def messages(self, question: str, evidence: Answer) -> list:
-        passages = "\n".join(
-            f"[{c.n}] ({c.title}, {c.source}) {c.quote}" for c in evidence.citations
-        )
+        passages = "\n".join(f"[{c.n}] ({c.title}, {c.source}) {c.quote}" for c in evidence.citations)
         return [
             SystemMessage(
-                prompts.load("answer_system").format(
-                    language=_LANGUAGE.get(evidence.lang, "Norwegian")
-                )
+                prompts.load("answer_system").format(language=_LANGUAGE.get(evidence.lang, "Norwegian"))
             ),
             HumanMessage(prompts.load("answer_user").format(question=question, passages=passages)),
         ]
@@ -63,9 +59,7 @@ class LLMAnswerer:
                 sorted(known),
             )
             return evidence
-        return Answer(
-            text, tuple(c for c in evidence.citations if c.n in cited), False, evidence.lang
-        )
+        return Answer(text, tuple(c for c in evidence.citations if c.n in cited), False, evidence.lang)
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
@@ -73,13 +67,9 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     try:
         from langchain_openai import ChatOpenAI
     except ImportError as exc:
-        raise ConfigError(
-            "the llm answerer needs langchain-openai: pip install 'avtalebot[llm]'"
-        ) from exc
+        raise ConfigError("the llm answerer needs langchain-openai: pip install 'avtalebot[llm]'") from exc
     if not settings.llm_base_url and settings.llm_api_key is None:
-        raise ConfigError(
-            "AVTALEBOT_ANSWERER=llm needs AVTALEBOT_LLM_BASE_URL and/or AVTALEBOT_LLM_API_KEY"
-        )
+        raise ConfigError("AVTALEBOT_ANSWERER=llm needs AVTALEBOT_LLM_BASE_URL and/or AVTALEBOT_LLM_API_KEY")
     return ChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,

@@ -89,9 +89,7 @@ def _successor(old: set[str], new: set[str], as_of: date) -> bool:
     return bool(new & successors)
 
 
-def _newer_same_parties(
-    a: DocMeta, b: DocMeta, da: date | None, db: date | None, as_of: date
-) -> bool:
+def _newer_same_parties(a: DocMeta, b: DocMeta, da: date | None, db: date | None, as_of: date) -> bool:
     return (
         bool(a.parties)
         and set(a.parties) == set(b.parties)

@@ -30,9 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "--rebuild", action="store_true", help="re-parse everything (e.g. after changing embedder)"
     )
-    ing.add_argument(
-        "--wait", action="store_true", help="wait for a running reindex instead of refusing"
-    )
+    ing.add_argument("--wait", action="store_true", help="wait for a running reindex instead of refusing")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     ask = sub.add_parser("ask", help="answer a question with citations")
@@ -53,18 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     wa.add_argument("--interval", type=float, help="seconds between polls")
     wa.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
 
-    be = sub.add_parser(
-        "bench", help="quality and speed against the naive setup, at several corpus sizes"
-    )
+    be = sub.add_parser("bench", help="quality and speed against the naive setup, at several corpus sizes")
     be.add_argument(
         "--sizes",
         default="1000",
         help="comma-separated corpus sizes in chunks (e.g. 1000,10000,100000)",
     )
     be.add_argument("--json", action="store_true")
-    be.add_argument(
-        "--plot", type=Path, help="write a PNG of latency and memory against corpus size"
-    )
+    be.add_argument("--plot", type=Path, help="write a PNG of latency and memory against corpus size")
     be.add_argument(
         "--work-dir",
         type=Path,
@@ -74,9 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     be.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
 
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
-    sl.add_argument(
-        "--mode", choices=["socket", "http"], help="default: socket when SLACK_APP_TOKEN is set"
-    )
+    sl.add_argument("--mode", choices=["socket", "http"], help="default: socket when SLACK_APP_TOKEN is set")
     sl.add_argument("--port", type=int, default=3000)
     sl.add_argument("--host", default="0.0.0.0")
 

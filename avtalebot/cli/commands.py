@@ -80,9 +80,7 @@ def print_report(report, out=sys.stdout) -> None:
 def cmd_ingest(settings: Settings, args) -> int:
     progress = TqdmProgress(enabled=not args.json)
     try:
-        report = _syncer(settings).sync(
-            args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress
-        )
+        report = _syncer(settings).sync(args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress)
     finally:
         progress.close()
     if args.json:
@@ -117,10 +115,7 @@ def format_answer(answer) -> str:
 def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
     body = answer.to_dict()
     cites = [
-        {
-            k: c[k]
-            for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status")
-        }
+        {k: c[k] for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status")}
         for c in body["citations"]
     ]
     out = extra | {"answer": body["answer"], "abstained": body["abstained"], "lang": body["lang"]}
@@ -194,7 +189,8 @@ def cmd_status(settings: Settings, args) -> int:
     for r in rows:
         print(f"- {r['source']}: {r['title']}")
         print(
-            f"    parties: {', '.join(r['parties']) or '-'} | validity: {r['validity'] or '-'} ({r['status']})"
+            f"    parties: {', '.join(r['parties']) or '-'} | validity: {r['validity'] or '-'} ({r['status']}"
+            + (f" by {r['superseded_by']})" if r["superseded_by"] else ")")
         )
         print(
             f"    chunks: {r['chunks']} | indexed at: {r['indexed_at']} | sha256: {r['content_hash'][:16]}…"

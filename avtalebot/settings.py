@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-EmbedderBackend = Literal["e5-small", "sentence-transformers"]
+EmbedderBackend = Literal["e5-small", "sentence-transformers", "hash"]
 
 
 def _split_csv(value: object) -> object:
@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_embedder(cls, value: str) -> str:
         backend, _, model = value.partition(":")
-        if backend == "e5-small" and not model:
+        if backend in ("e5-small", "hash") and not model:
             return value
         if backend == "sentence-transformers" and model:
             return value
@@ -71,7 +71,9 @@ class Settings(BaseSettings):
 
     @property
     def embedder_backend(self) -> EmbedderBackend:
-        return "sentence-transformers" if self.embedder.startswith("sentence-transformers:") else "e5-small"
+        if self.embedder.startswith("sentence-transformers:"):
+            return "sentence-transformers"
+        return "hash" if self.embedder == "hash" else "e5-small"
 
     @property
     def embedder_model(self) -> str:

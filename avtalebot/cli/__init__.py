@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     be.add_argument("--queries", type=int, default=200, help="generated questions per size")
     be.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    be.add_argument(
+        "--embedder",
+        help="embedder for the scaling runs (default: AVTALEBOT_EMBEDDER); "
+        "'hash' measures index cost without a model (load test, no quality meaning)",
+    )
 
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
     sl.add_argument("--mode", choices=["socket", "http"], help="default: socket when SLACK_APP_TOKEN is set")

@@ -1,0 +1,1 @@
+"""`avtalebot bench`: quality against the naive setup and cost against corpus size."""

@@ -1,0 +1,156 @@
+"""`avtalebot bench`: runs each measurement in its own process and prints a table, JSON or a plot."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from avtalebot.errors import AvtalebotError, InputError
+from avtalebot.settings import Settings
+
+COLUMNS = [
+    ("size", "chunks target"),
+    ("chunks", "chunks"),
+    ("documents", "docs"),
+    ("ingest_chunks_per_s", "ingest ch/s"),
+    ("raw_embed_chunks_per_s", "raw embed ch/s"),
+    ("ingest_vs_raw", "ingest/raw"),
+    ("embedded_fresh", "fresh embeds"),
+    ("noop_reindex_s", "no-op s"),
+    ("latency_p50", "q p50 ms"),
+    ("latency_p95", "q p95 ms"),
+    ("latency_p99", "q p99 ms"),
+    ("serve_peak_rss_mb", "serve RSS MB"),
+    ("ingest_peak_rss_mb", "ingest RSS MB"),
+    ("generated_accuracy", "ours acc"),
+    ("naive_accuracy", "naive acc"),
+    ("generated_top4", "ours top4"),
+    ("naive_top4", "naive top4"),
+]
+
+
+def _worker(phase: str, size: int, work: Path, queries: int, embedder: str | None = None) -> dict:
+    cmd = [
+        sys.executable,
+        "-m",
+        "avtalebot.bench.worker",
+        phase,
+        "--size",
+        str(size),
+        "--work",
+        str(work),
+        "--queries",
+        str(queries),
+    ]
+    env = {**os.environ, **({"AVTALEBOT_EMBEDDER": embedder} if embedder else {})}
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=sys.stderr, text=True, env=env)
+
+    if res.returncode != 0:
+        raise AvtalebotError(f"bench phase '{phase}' at size {size} failed (exit {res.returncode})")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _sizes(value: str) -> list[int]:
+    try:
+        sizes = [int(v) for v in value.split(",") if v.strip()]
+    except ValueError as exc:
+        raise InputError(f"--sizes must be comma-separated integers, not '{value}'") from exc
+    if not sizes or min(sizes) < 50:
+        raise InputError("--sizes needs at least one size of 50 chunks or more")
+    return sizes
+
+
+def run_bench(settings: Settings, args) -> int:
+    from tqdm import tqdm
+
+    sizes = _sizes(args.sizes)
+    work = Path(args.work_dir or Path(settings.data_dir) / "bench")
+    if args.embedder:
+        work = work / args.embedder.replace(":", "_").replace("/", "_")
+
+    work.mkdir(parents=True, exist_ok=True)
+    phases = ["ingest", "serve"] + ([] if args.no_naive else ["naive"])
+    steps = [("dev", 0)] + [(p, s) for s in sizes for p in phases]
+    rows: dict[int, dict] = {s: {"size": s} for s in sizes}
+    dev: dict = {}
+    with tqdm(total=len(steps), desc="bench", file=sys.stderr, unit="step") as bar:
+        for phase, size in steps:
+            bar.set_postfix_str(f"{phase} {size or 'dev'}")
+            result = _worker(phase, size, work, args.queries, args.embedder)
+
+            if phase == "dev":
+                dev = result
+            else:
+                rows[size].update(result)
+            bar.update(1)
+    for row in rows.values():
+        lat = row.pop("latency_ms", None) or {}
+        row.update({f"latency_{k}": v for k, v in lat.items()})
+        row.pop("naive_latency_ms", None)
+    out = {"embedder": args.embedder or settings.embedder, "sizes": [rows[s] for s in sizes], "dev": dev}
+
+    if args.plot:
+        plot(out["sizes"], args.plot)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(table(out))
+    return 0
+
+
+def table(out: dict) -> str:
+    lines = []
+    dev = out["dev"]
+    if dev:
+        lines.append("Quality on eval/dev.jsonl (sample corpus):")
+        lines.append(
+            f"  ours : accuracy {dev['dev_accuracy']}, gold source top-4 {dev['dev_top4']}, "
+            f"abstention out-of-scope {dev['dev_abstention_out_of_scope']}, "
+            f"false abstention {dev['dev_false_abstention']}"
+        )
+        lines.append(
+            f"  naive: accuracy {dev['dev_naive_accuracy']}, gold source top-4 {dev['dev_naive_top4']}, "
+            f"abstention out-of-scope {dev['dev_naive_abstention_out_of_scope']}"
+        )
+        lines.append("")
+    heads = [h for _, h in COLUMNS]
+    body = [[_fmt(r.get(k)) for k, _ in COLUMNS] for r in out["sizes"]]
+    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(heads)]
+    lines.append(" | ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True)))
+    lines.append("-+-".join("-" * w for w in widths))
+    for b in body:
+        lines.append(" | ".join(v.rjust(w) for v, w in zip(b, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 10 else f"{v:.0f}"
+    return str(v)
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [r.get("chunks") or r["size"] for r in rows]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
+    for key, style in (("latency_p50", "o-"), ("latency_p95", "s-"), ("latency_p99", "^-")):
+        a.plot(xs, [r.get(key) for r in rows], style, label=key.replace("latency_", ""))
+    a.axhline(100, color="grey", linestyle="--", linewidth=1, label="p95 target 100 ms")
+    a.set(xscale="log", xlabel="chunks in index", ylabel="query latency (ms)", title="Query latency")
+    a.legend()
+    b.plot(xs, [r.get("serve_peak_rss_mb") for r in rows], "o-", label="bot / query process")
+    b.plot(xs, [r.get("ingest_peak_rss_mb") for r in rows], "s-", label="ingest process")
+    b.axhline(600, color="grey", linestyle="--", linewidth=1, label="target 600 MB")
+    b.set(xscale="log", xlabel="chunks in index", ylabel="peak resident memory (MB)", title="Memory")
+    b.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)

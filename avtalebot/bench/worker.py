@@ -1,0 +1,213 @@
+"""One measurement in its own process (so peak memory is per size and per phase).
+
+python -m avtalebot.bench.worker PHASE --size N --work DIR [--queries Q] -> one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _pcts(values: list[float]) -> dict:
+    from avtalebot.evaluation import percentile
+
+    return {
+        "p50": round(statistics.median(values), 2),
+        "p95": round(percentile(values, 95), 2),
+        "p99": round(percentile(values, 99), 2),
+    }
+
+
+def _corpus(size: int, work: Path):
+    from avtalebot.bench.generator import generate
+
+    return generate(size, work / f"corpus-{size}")
+
+
+def phase_ingest(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.settings import Settings
+    from avtalebot.sync import Syncer
+    from ingest.chunking import chunk_document
+    from ingest.clean import clean_text, pick_title
+    from ingest.pipeline import doc_id_for
+    from vectorstore.embedders import build_embedder
+    from vectorstore.snapshots import Layout
+
+    files, _, n_chunks = _corpus(size, work)
+    data = work / f"ours-{size}"
+    cache_dir = work / "cache"
+    shutil.rmtree(data, ignore_errors=True)
+    (data / "cache").mkdir(parents=True)
+    shared_cache = cache_dir / "embeddings.sqlite"
+    if shared_cache.exists():
+        shutil.copy(shared_cache, data / "cache" / "embeddings.sqlite")
+    settings = Settings(data_dir=data)
+    embedder = build_embedder(settings)
+    sample = []
+    for f in files[: max(1, 256 // 7)]:
+        text = clean_text(f.read_text(encoding="utf-8"))
+        sample += [
+            c.embed_text() for c in chunk_document(doc_id_for(f.name), f.name, pick_title(text, f.name), text)
+        ]
+    sample = [f"{t} " for t in sample[:256]]  # a trailing space: never in the cache, same cost
+    t0 = time.perf_counter()
+    for i in range(0, len(sample), embedder.batch_size):
+        embedder.embed_documents_array(sample[i : i + embedder.batch_size])
+    raw_rate = len(sample) / (time.perf_counter() - t0)
+    syncer = Syncer(settings, Layout(data), embedder)
+    t0 = time.perf_counter()
+    report = syncer.sync([files[0].parent])
+    ingest_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    noop = syncer.sync([files[0].parent])
+    noop_s = time.perf_counter() - t0
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(data / "cache" / "embeddings.sqlite", shared_cache)  # later runs reuse the vectors
+    return {
+        "size": size,
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "generated_chunks": n_chunks,
+        "embedded_fresh": report.embedded,
+        "ingest_s": round(ingest_s, 2),
+        "ingest_chunks_per_s": round(report.chunks / ingest_s, 2),
+        "raw_embed_chunks_per_s": round(raw_rate, 2),
+        "ingest_vs_raw": round((report.chunks / ingest_s) / raw_rate, 3) if report.embedded else None,
+        "noop_reindex_s": round(noop_s, 3),
+        "noop_was_noop": noop.snapshot_id == report.snapshot_id,
+        "ingest_peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def phase_serve(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.bench.generator import question_sample
+    from avtalebot.evaluation import is_correct, top_sources
+    from avtalebot.settings import Settings
+    from avtalebot.wiring import build_app
+
+    _, questions, _ = _corpus(size, work)
+    app = build_app(Settings(data_dir=work / f"ours-{size}"))
+    app.live.retriever().embed_query("oppvarming")
+    sample = question_sample(questions, queries)
+    latencies, correct, top4 = [], 0, 0
+    for gq in sample:
+        t0 = time.perf_counter()
+        ans = app.answerer.answer(gq.q)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        row = {"source": gq.source, "answer_any": list(gq.answer_any)}
+        correct += is_correct(ans, row)
+        top4 += gq.source in top_sources(app.live, gq.q)
+    return {
+        "size": size,
+        "queries": len(sample),
+        "latency_ms": _pcts(latencies),
+        "generated_accuracy": round(correct / len(sample), 4),
+        "generated_top4": round(top4 / len(sample), 4),
+        "serve_peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def phase_naive(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.bench.generator import question_sample
+
+    files, questions, _ = _corpus(size, work)
+    sample = question_sample(questions, queries)
+    rows = [{"q": g.q, "source": g.source, "answer_any": list(g.answer_any)} for g in sample]
+    return {"size": size, **naive_quality(files, rows, work / f"naive-{size}", work)}
+
+
+def naive_quality(files: list[Path], rows: list[dict], persist: Path, work: Path) -> dict:
+    from avtalebot.settings import Settings
+    from vectorstore.cache import EmbeddingCache
+    from vectorstore.embedders import build_embedder
+    from vectorstore.naive import NaiveRAG
+
+    shutil.rmtree(persist, ignore_errors=True)
+    embedder = build_embedder(Settings(embedder="sentence-transformers:all-MiniLM-L6-v2"))
+    cache = EmbeddingCache(work / "cache" / "naive.sqlite")
+    rag = NaiveRAG(persist, embedder, cache)
+    rag.build(files)
+    inscope = [r for r in rows if r.get("source")]
+    correct = top4 = 0
+    latencies = []
+    for r in inscope:
+        t0 = time.perf_counter()
+        hits = rag.retrieve(r["q"])
+        latencies.append((time.perf_counter() - t0) * 1000)
+        answer = "\n".join(text for _, text in hits).lower()
+        sources = {s for s, _ in hits}
+        top4 += r["source"] in sources
+        correct += r["source"] in sources and any(a.lower() in answer for a in r["answer_any"])
+    rag.close()
+    cache.close()
+    n = max(1, len(inscope))
+    return {
+        "naive_accuracy": round(correct / n, 4),
+        "naive_top4": round(top4 / n, 4),
+        "naive_latency_ms": _pcts(latencies) if latencies else None,
+        "naive_abstention_out_of_scope": 0.0 if len(inscope) < len(rows) else None,
+    }
+
+
+def phase_dev(size: int, work: Path, queries: int) -> dict:
+    """Both systems on the dev questions over the sample corpus."""
+    from avtalebot.evaluation import evaluate, read_jsonl
+    from avtalebot.settings import Settings
+    from avtalebot.sync import Syncer
+    from avtalebot.wiring import build_app
+    from vectorstore.snapshots import Layout
+
+    root = Path(__file__).resolve().parents[2]
+    corpus, dev = root / "corpus", root / "eval" / "dev.jsonl"
+    rows = read_jsonl(dev, ("q",))
+    data = work / "ours-dev"
+    shutil.rmtree(data, ignore_errors=True)
+    settings = Settings(data_dir=data, embedder="e5-small")
+
+    app = build_app(settings)
+    Syncer(settings, Layout(data), app.embedder).sync([corpus])
+    ours = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
+    naive = naive_quality(sorted(corpus.iterdir()), rows, work / "naive-dev", work)
+    return {
+        "dev_accuracy": ours["answer_accuracy"],
+        "dev_top4": ours["gold_source_top4"],
+        "dev_abstention_out_of_scope": ours["abstention_out_of_scope"],
+        "dev_false_abstention": ours["false_abstention"],
+        "dev_latency_ms_p50": ours["latency_ms_p50"],
+        **{f"dev_{k}": v for k, v in naive.items()},
+    }
+
+
+PHASES = {"ingest": phase_ingest, "serve": phase_serve, "naive": phase_naive, "dev": phase_dev}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("phase", choices=sorted(PHASES))
+    p.add_argument("--size", type=int, default=0)
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--queries", type=int, default=200)
+    args = p.parse_args(argv)
+    import logging
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    result = PHASES[args.phase](args.size, args.work, args.queries)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

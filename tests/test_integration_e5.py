@@ -101,3 +101,43 @@ def test_cli_errors_are_clear(tmp_path):
     assert res.returncode == 2 and "bad.jsonl:2: not valid JSON" in res.stderr
     res = subprocess.run([*run, "ingest", str(tmp_path / "nope")], capture_output=True, text=True)
     assert res.returncode == 1 and "no such file or folder" in res.stdout
+
+
+def test_watch_syncs_a_folder_on_change_and_status_lists_it(tmp_path):
+    import shutil
+    import time
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    run = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "data")]
+    watcher = subprocess.Popen(
+        [*run, "watch", str(corpus), "--interval", "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        deadline = time.time() + 120
+
+        def status():
+            res = subprocess.run([*run, "status", "--json"], capture_output=True, text=True)
+            return json.loads(res.stdout)["documents"] if res.returncode == 0 else []
+
+        while time.time() < deadline and len(status()) < 5:
+            time.sleep(0.5)
+        (corpus / "agder.txt").write_text(
+            "Jobbsjansen i Agder\n\nNAV Agder og Agder fylkeskommune har en "
+            "avtale om Jobbsjansen. Samarbeidsavtalen gjelder ut 2028.\n",
+            encoding="utf-8",
+        )
+        while time.time() < deadline and len(status()) < 6:
+            time.sleep(0.5)
+        docs = {d["source"]: d for d in status()}
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)
+    assert "agder.txt" in docs
+    row = docs["agder.txt"]
+    assert row["validity"].endswith("2028-12-31") and row["status"] == "in force" and row["chunks"] >= 1
+    assert set(row["parties"]) == {"NAV Agder", "Agder fylkeskommune"}
+    assert docs["000_79bbc97b4693ca02.txt"]["status"] == "superseded"

@@ -1,0 +1,63 @@
+"""Block Kit rendering: limits respected, document text never parsed as mrkdwn."""
+
+from avtalebot.types import Answer, Citation
+from bot.blocks import MAX_BLOCKS, answer_blocks, fallback_text, source_view, split_messages
+from bot.escape import escape_mrkdwn, split_text
+
+
+def _answer(text: str, n_cites: int = 2, lang: str = "nb") -> Answer:
+    cites = tuple(
+        Citation(i + 1, f"f{i}.txt", f"Tittel {i}", "Del", f"d:{i}", "«sitat»", 0.5, "d", 0, 5)
+        for i in range(n_cites)
+    )
+    return Answer(text, cites, False, lang)
+
+
+def test_long_answers_are_split_within_slack_limits():
+    text = "\n\n".join(
+        f"«Setning nummer {i} om samarbeid mellom NAV og fylkeskommunen.» [1]" for i in range(400)
+    )
+    blocks = answer_blocks(_answer(text), "a1", {})
+    sections = [b for b in blocks if b["type"] == "section" and "accessory" not in b]
+    assert len(sections) > 1 and all(len(b["text"]["text"]) <= 3000 for b in sections)
+    messages = split_messages(blocks)
+    assert all(len(m) <= MAX_BLOCKS for m in messages) and sum(map(len, messages)) == len(blocks)
+    assert "".join(b["text"]["text"] for b in sections).replace("\n", "") == text.replace("\n", "")
+    assert len(fallback_text(_answer(text))) <= 3000
+
+
+def test_split_text_prefers_paragraph_boundaries():
+    parts = split_text("a" * 2000 + "\n\n" + "b" * 2000, limit=2900)
+    assert parts == ["a" * 2000, "b" * 2000]
+
+
+def test_mentions_and_links_are_inert():
+    assert (
+        escape_mrkdwn("<!channel> <@U1> <http://x|y> & co")
+        == "&lt;!channel&gt; &lt;@U1&gt; &lt;http://x|y&gt; &amp; co"
+    )
+    blocks = answer_blocks(
+        _answer("<!here> hei [1]"), "a1", {1: "gyldighet til 31. desember 2027 – gjeldende"}
+    )
+    assert blocks[0]["text"]["type"] == "plain_text"
+    assert any("gjeldende" in b.get("text", {}).get("text", "") for b in blocks)
+
+
+def test_english_labels_and_abstained_answers_have_no_feedback_buttons():
+    blocks = answer_blocks(Answer("I could not find this.", (), True, "en"), "a2", {})
+    assert all(b["type"] != "actions" for b in blocks)
+    shared = answer_blocks(_answer("x [1]", lang="en"), "a3", {}, share=True)
+    labels = [e["text"]["text"] for b in shared if b["type"] == "actions" for e in b["elements"]]
+    assert "Share in channel" in labels and "👍 Helpful" in labels
+
+
+def test_source_modal_highlights_the_passage_in_its_paragraph():
+    text = "Første avsnitt.\n\nFør. Dette er sitatet. Etter.\n\nSiste avsnitt."
+    start = text.index("Dette")
+    c = Citation(1, "f.txt", "Tittel", "Del", "d:1", "Dette er sitatet.", 0.9, "d", start, start + 17)
+    view = source_view(c, {"meta": {"parties": ["NAV Agder"]}}, text, "nb", "gjeldende")
+    section = view["blocks"][1]["elements"][0]["elements"]
+    assert [e["text"] for e in section] == ["Før. ", "Dette er sitatet.", " Etter."]
+    assert section[1]["style"] == {"bold": True}
+    fields = " ".join(f["text"] for f in view["blocks"][-1]["fields"])
+    assert "NAV Agder" in fields and "f.txt" in fields and "gjeldende" in fields

@@ -46,7 +46,7 @@ class DocMeta:
         return cls(**d)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A retrievable passage; offsets point into its document's cleaned text."""
 

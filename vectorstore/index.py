@@ -11,7 +11,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from avtalebot.errors import EmbedderMismatchError
@@ -59,6 +59,12 @@ class LoadedIndex:
 
     def doc_text(self, doc_id: str) -> str:
         return self.texts.get(doc_id)
+
+    def with_text(self, chunk: Chunk) -> Chunk:
+        """Chunks are held without their text; a hit gets it from the document text store."""
+        return (
+            chunk if chunk.text else replace(chunk, text=self.doc_text(chunk.doc_id)[chunk.start : chunk.end])
+        )
 
     def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
         """The chunk of a document that contains a character offset (for citing metadata facts)."""
@@ -153,23 +159,30 @@ def read_manifest(layout: Layout, snapshot_id: str) -> dict:
         return json.load(fh)
 
 
-def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
-    """All chunks; repeated strings (ids, titles, sections) are interned to keep memory down."""
+def read_chunks(layout: Layout, snapshot_id: str, with_text: bool = True) -> list[Chunk]:
+    """All chunks; repeated strings (ids, titles, sections) are interned to keep memory down.
+    Without text, a reader fetches a chunk's text from the document text store when it needs it."""
     with open(layout.snapshot(snapshot_id) / "chunks.json", encoding="utf-8") as fh:
         raw = json.load(fh)
     intern = sys.intern
-    return [
-        Chunk(
-            **{
-                **c,
-                "doc_id": intern(c["doc_id"]),
-                "source": intern(c["source"]),
-                "title": intern(c["title"]),
-                "section": intern(c["section"]),
-            }
+    out = []
+    while raw:  # consume the parsed list as we go so the two copies never coexist in full
+        c = raw.pop()
+        out.append(
+            Chunk(
+                chunk_id=c["chunk_id"],
+                doc_id=intern(c["doc_id"]),
+                source=intern(c["source"]),
+                title=intern(c["title"]),
+                section=intern(c["section"]),
+                text=c["text"] if with_text else "",
+                start=c["start"],
+                end=c["end"],
+                position=c["position"],
+            )
         )
-        for c in raw
-    ]
+    out.reverse()
+    return out
 
 
 def read_text(layout: Layout, snapshot_id: str, doc_id: str) -> str:
@@ -198,7 +211,7 @@ def load_index(
         raise EmbedderMismatchError(
             f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
         )
-    chunks = {c.chunk_id: c for c in read_chunks(layout, snapshot_id)}
+    chunks = {c.chunk_id: c for c in read_chunks(layout, snapshot_id, with_text=False)}
     by_doc: dict[str, list[Chunk]] = {}
     for c in chunks.values():
         by_doc.setdefault(c.doc_id, []).append(c)

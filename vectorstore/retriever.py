@@ -52,7 +52,7 @@ class HybridRetriever:
         dense_by, kw_by = dict(dense), dict(keyword)
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)
         return [
-            Hit(self.index.chunks[i], dense_by.get(i, 0.0), kw_by.get(i, 0.0), fused[i])
+            Hit(self.index.with_text(self.index.chunks[i]), dense_by.get(i, 0.0), kw_by.get(i, 0.0), fused[i])
             for i in ranked[:k]
             if i in self.index.chunks
         ]

@@ -12,6 +12,8 @@ from avtalebot.sync import Syncer
 from tests.fakes import HashEmbeddings
 from vectorstore.snapshots import Layout
 
+pytest_plugins = ["tests.slack_harness"]  # Slack fixtures: fake, bot
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DEV = ROOT / "eval" / "dev.jsonl"

@@ -1,7 +1,6 @@
 """Slack: harmless quoting of hostile documents, admin actions, file upload, and Socket Mode."""
 
 import json
-import shutil
 import threading
 import time
 
@@ -9,32 +8,10 @@ import pytest
 
 from avtalebot.wiring import build_app
 from bot.app import build_bolt_app
-from tests.conftest import CORPUS
-from tests.slack_fake import FakeSlack, command_body, event_body, mention
-from tests.test_slack_bot import SECRET, TOKEN, Bot, _settings
+from tests.slack_fake import command_body, event_body, mention
+from tests.slack_harness import SECRET, TOKEN, bot_settings
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def fake():
-    f = FakeSlack().start()
-    yield f
-    f.stop()
-
-
-@pytest.fixture
-def bot(fake, e5_data, e5_embedder, tmp_path):
-    data = e5_data
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    b = Bot(
-        _settings(data, fake, admin_users=["UADMIN"], admin_channel="CADMIN", corpus_dir=corpus),
-        e5_embedder,
-        fake,
-    )
-    yield b
-    b.stop()
 
 
 def _mrkdwn_texts(obj) -> list[str]:
@@ -158,7 +135,7 @@ def test_socket_mode_end_to_end(fake, e5_data, e5_embedder, tmp_path):
     server = serve(handler, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fake.ws_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link"
-    settings = _settings(e5_data, fake).model_copy(
+    settings = bot_settings(e5_data, fake).model_copy(
         update={"slack_app_token": None, "slack_signing_secret": None}
     )
     core = build_app(settings, embedder=e5_embedder)

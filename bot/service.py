@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from avtalebot.answer.followup import contextualize
-from avtalebot.answer.validity import statuses, validity_note
+from avtalebot.answer.validity import status_of, validity_note
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.blocks import answer_blocks, fallback_text, split_messages
@@ -37,13 +37,12 @@ class BotService:
             index = self._live.retriever().index
         except Exception:  # the index may be switching; the notes are decoration
             return {}
-        state = statuses(index.docs, date.today())
         notes = {}
-        for c in answer.citations:
+        for c in answer.citations:  # the answerer already marked expired / superseded citations
             doc = index.docs.get(c.doc_id)
             if doc:
-                status = state.get(c.doc_id, ("unknown", ""))[0]
-                notes[c.n] = validity_note(DocMeta.from_dict(doc["meta"]), answer.lang, status)
+                meta = DocMeta.from_dict(doc["meta"])
+                notes[c.n] = validity_note(meta, answer.lang, c.status or status_of(meta, date.today()))
         return notes
 
     def source_document(self, doc_id: str) -> tuple[dict | None, str]:

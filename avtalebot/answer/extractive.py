@@ -121,9 +121,9 @@ class ExtractiveAnswerer:
         status = status or {}
         weights = {d: self._th.not_in_force_weight for d in ids if status.get(d, ("",))[0] in NOT_IN_FORCE}
         places = [m.group(0).lower().replace(" ", "-") for m in PLACE_RE.finditer(query.text)]
-        for d in ids:  # a question about Østfold is not answered from an agreement never naming Østfold
-            text = retriever.index.doc_text(d).lower().replace(" ", "-")
-            if places and not any(p in text for p in places):
+        for d in ids if places else ():  # a question about Østfold is not answered from an agreement
+            text = retriever.index.doc_text(d).lower().replace(" ", "-")  # that never names Østfold
+            if not any(p in text for p in places):
                 weights[d] = weights.get(d, 1.0) * self._th.off_place_weight
         scored = score_units(hits, query, retriever.index.keyword, context, weights)
         cov = max((x.coverage for x in scored[:5]), default=0.0)
@@ -132,8 +132,9 @@ class ExtractiveAnswerer:
 
 def ungrounded_place(question: str, index: LoadedIndex, doc_ids: list[str]) -> str | None:
     """A county or NAV region named in the question that none of the best documents mentions."""
-    texts = [index.doc_text(d).lower().replace(" ", "-") for d in doc_ids]
-    for m in PLACE_RE.finditer(question):
+    places = list(PLACE_RE.finditer(question))
+    texts = [index.doc_text(d).lower().replace(" ", "-") for d in doc_ids] if places else []
+    for m in places:
         place = m.group(0).lower().replace(" ", "-")
         if not any(place in t for t in texts):
             return m.group(0)

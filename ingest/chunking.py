@@ -23,7 +23,6 @@ class Segment:
     kind: str  # "heading" | "para" | "list"
     start: int
     end: int
-    leadin_end: int = 0  # for lists: where the lead-in line ends (0 = no lead-in)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -105,15 +104,10 @@ def _attach_leadins(text: str, segs: list[Segment]) -> list[Segment]:
                     prev.end -= 1
             else:
                 out.pop()
-            out.append(Segment("list", lead_start, seg.end, leadin_end=_line_end(text, lead_start)))
+            out.append(Segment("list", lead_start, seg.end))
             continue
         out.append(seg)
     return out
-
-
-def _line_end(text: str, pos: int) -> int:
-    nl = text.find("\n", pos)
-    return len(text) if nl < 0 else nl
 
 
 def _split_long(text: str, seg: Segment, limit: int) -> list[tuple[int, int]]:

@@ -27,11 +27,6 @@ _SIGN = re.compile(r"\b(signer\w*|undertegn\w*|underskr\w*)", re.I)
 _NOT_NAMES = {"NAV", "Kommune", "Fylkeskommune"}
 
 
-def _fix_case(match: re.Match[str], group: str) -> str:
-    value = match.group(group) or ""
-    return value.strip()
-
-
 def _org_for(role: str, org: str, sentence: str, county: str) -> str:
     org = normalise_org(org)
     if org and not re.search(r"fylkeskommune|^NAV", org):

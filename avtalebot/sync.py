@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -125,7 +125,8 @@ class _State:
 
     def add(self, rec: dict, doc: ParsedDocument) -> None:
         self.new_docs[rec["doc_id"]] = rec
-        self.fresh_chunks[rec["doc_id"]] = doc.chunks
+        # held without text until the build cuts it from the document text: half the memory at 100k
+        self.fresh_chunks[rec["doc_id"]] = [replace(c, text="") for c in doc.chunks]
         self.fresh_texts[rec["doc_id"]] = doc.text
 
     def chunks(self) -> list[Chunk]:

@@ -141,3 +141,28 @@ def test_recently_replaced_snapshots_are_kept_for_readers(syncer, settings, corp
         target.write_text(f"Avtale for Østfold.\n\nSamarbeidsavtalen gjelder ut {year}.", encoding="utf-8")
         syncer.sync([corpus_copy])
     assert len(list((settings.data_dir / "snapshots").iterdir())) == 6  # all younger than the grace period
+
+
+def _stored_passages(settings, embedder) -> dict[str, str]:
+    index = load_index(settings, Layout(settings.data_dir), embedder)
+    got = index.dense._store._collection.get(include=["documents"])
+    index.close()
+    return dict(zip(got["ids"], got["documents"], strict=True))
+
+
+def test_rebuild_restores_unchanged_passages_from_the_live_snapshot(
+    syncer, settings, corpus_copy, fake_embedder
+):
+    """chunks.json holds no text: the next snapshot cuts the unchanged chunks' text from the stored
+    document text, and must index exactly the same passages as before."""
+    syncer.sync([corpus_copy])
+    before = _stored_passages(settings, fake_embedder)
+    chunks_json = Layout(settings.data_dir).snapshot(read_pointer(Layout(settings.data_dir))) / "chunks.json"
+    assert all("text" not in c for c in json.loads(chunks_json.read_text(encoding="utf-8")))
+    target = next(corpus_copy.glob("003_*"))
+    target.write_text(target.read_text().replace("gjelder ut 2027", "gjelder ut 2029"), encoding="utf-8")
+    syncer.sync([corpus_copy])
+    after = _stored_passages(settings, fake_embedder)
+    kept = before.keys() & after.keys()
+    assert len(kept) == len(before) - 1
+    assert all(after[i] == before[i] and after[i].strip() for i in kept)

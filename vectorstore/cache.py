@@ -43,6 +43,20 @@ class EmbeddingCache:
         )
         self._db.commit()
 
+    def merge_from(self, other: Path) -> None:
+        """Add the vectors another cache file holds (an interrupted run's work is not thrown away)."""
+        if not other.exists():
+            return
+        self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            self._db.execute("INSERT OR IGNORE INTO emb SELECT model, key, vec FROM other.emb")
+            self._db.commit()
+        finally:
+            self._db.execute("DETACH DATABASE other")
+
+    def count(self, model: str) -> int:
+        return self._db.execute("SELECT count(*) FROM emb WHERE model=?", (model,)).fetchone()[0]
+
     def close(self) -> None:
         self._db.close()
 

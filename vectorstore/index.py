@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from avtalebot.errors import EmbedderMismatchError
@@ -19,8 +18,9 @@ from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.cache import EmbeddingCache, embed_with_cache
 from vectorstore.chroma_store import DenseIndex, make_client
+from vectorstore.chunktable import ChunkTable, write_chunk_table
 from vectorstore.embedders import NamedEmbeddings
-from vectorstore.keyword import KeywordIndex
+from vectorstore.keyword import KeywordBuilder, KeywordIndex
 from vectorstore.snapshots import (
     Layout,
     collection_name,
@@ -31,6 +31,7 @@ from vectorstore.snapshots import (
 )
 from vectorstore.texts import TextStore, write_texts
 
+_WINDOW = 1024
 Progress = Callable[[str, int, int], None]  # (phase, advanced by, phase total)
 
 
@@ -49,13 +50,12 @@ class LoadedIndex:
 
     snapshot_id: str
     docs: dict[str, dict]
-    chunks: dict[str, Chunk]
+    chunks: ChunkTable
     keyword: KeywordIndex
     dense: DenseIndex
     texts: TextStore
     embedder_name: str
     path: Path
-    by_doc: dict[str, list[Chunk]]
 
     def doc_text(self, doc_id: str) -> str:
         return self.texts.get(doc_id)
@@ -68,7 +68,7 @@ class LoadedIndex:
 
     def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
         """The chunk of a document that contains a character offset (for citing metadata facts)."""
-        for c in self.by_doc.get(doc_id, []):
+        for c in self.chunks.in_doc(doc_id):
             if c.start <= offset < c.end:
                 return c
         return None
@@ -109,32 +109,32 @@ def build_snapshot(
     snapshot_id = new_snapshot_id()
     building = layout.snapshots / f"{snapshot_id}.building"
     building.mkdir(parents=True)
-    texts = [c.embed_text() for c in chunks]
     total = len(chunks)
-    vectors, embedded = embed_with_cache(
-        embedder,
-        cache,
-        texts,
-        on_progress=(lambda n: progress("embed", n, total)) if progress else None,
-    )
-    t_embed = time.perf_counter() - t0
-    failpoint("embedded")
     name = collection_name(snapshot_id)
     client = make_client(settings, None if settings.server_mode else building / "chroma")
     dense = DenseIndex(client, name, embedder, create=True)
-    dense.add(
-        [c.chunk_id for c in chunks],
-        texts,
-        [_chunk_meta(c) for c in chunks],
-        vectors,
-        embedder,
-        on_progress=(lambda n: progress("store", n, total)) if progress else None,
-    )
+    keyword = KeywordBuilder()
+    hydrate = _Hydrator(text_of)
+    embedded, t_embed = 0, 0.0
+    for i in range(0, total, _WINDOW):  # a window at a time: no phase holds every vector at once
+        window = [hydrate(c) for c in chunks[i : i + _WINDOW]]
+        texts = [c.embed_text() for c in window]
+        t1 = time.perf_counter()
+        vectors, fresh = embed_with_cache(
+            embedder, cache, texts, on_progress=(lambda n: progress("embed", n, total)) if progress else None
+        )
+        t_embed += time.perf_counter() - t1
+        embedded += fresh
+        dense.add([c.chunk_id for c in window], texts, [_chunk_meta(c) for c in window], vectors, embedder)
+        for c, text in zip(window, texts, strict=True):
+            keyword.add(c.chunk_id, text)
+        if progress:
+            progress("store", len(window), total)
+    failpoint("embedded")
     failpoint("stored")
-    KeywordIndex.build([c.chunk_id for c in chunks], texts).save(building / "bm25")
+    keyword.build().save(building / "bm25")
     write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs))
-    with open(building / "chunks.json", "w", encoding="utf-8") as fh:
-        json.dump([asdict(c) for c in chunks], fh, ensure_ascii=False)
+    write_chunk_table(building / "chunks.json", chunks)
     manifest = {
         "snapshot_id": snapshot_id,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -153,36 +153,31 @@ def build_snapshot(
     return BuildStats(snapshot_id, total, embedded, t_embed, time.perf_counter() - t0)
 
 
+class _Hydrator:
+    """Chunks of the live snapshot are read without text; their text is cut from the document's text,
+    which is fetched once per document (chunks arrive grouped by document)."""
+
+    def __init__(self, text_of: Callable[[str], str]) -> None:
+        self._text_of = text_of
+        self._doc_id, self._text = "", ""
+
+    def __call__(self, chunk: Chunk) -> Chunk:
+        if chunk.text:
+            return chunk
+        if chunk.doc_id != self._doc_id:
+            self._doc_id, self._text = chunk.doc_id, self._text_of(chunk.doc_id)
+        return replace(chunk, text=self._text[chunk.start : chunk.end])
+
+
 def read_manifest(layout: Layout, snapshot_id: str) -> dict:
     """The small part of a snapshot: its settings and document records (no texts, no chunks)."""
     with open(layout.snapshot(snapshot_id) / "docs.json", encoding="utf-8") as fh:
         return json.load(fh)
 
 
-def read_chunks(layout: Layout, snapshot_id: str, with_text: bool = True) -> list[Chunk]:
-    """All chunks; repeated strings (ids, titles, sections) are interned to keep memory down.
-    Without text, a reader fetches a chunk's text from the document text store when it needs it."""
-    with open(layout.snapshot(snapshot_id) / "chunks.json", encoding="utf-8") as fh:
-        raw = json.load(fh)
-    intern = sys.intern
-    out = []
-    while raw:  # consume the parsed list as we go so the two copies never coexist in full
-        c = raw.pop()
-        out.append(
-            Chunk(
-                chunk_id=c["chunk_id"],
-                doc_id=intern(c["doc_id"]),
-                source=intern(c["source"]),
-                title=intern(c["title"]),
-                section=intern(c["section"]),
-                text=c["text"] if with_text else "",
-                start=c["start"],
-                end=c["end"],
-                position=c["position"],
-            )
-        )
-    out.reverse()
-    return out
+def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
+    """All chunks, without their text (cut from the document text store when needed)."""
+    return list(ChunkTable.read(layout.snapshot(snapshot_id) / "chunks.json").values())
 
 
 def read_text(layout: Layout, snapshot_id: str, doc_id: str) -> str:
@@ -211,10 +206,7 @@ def load_index(
         raise EmbedderMismatchError(
             f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
         )
-    chunks = {c.chunk_id: c for c in read_chunks(layout, snapshot_id, with_text=False)}
-    by_doc: dict[str, list[Chunk]] = {}
-    for c in chunks.values():
-        by_doc.setdefault(c.doc_id, []).append(c)
+    chunks = ChunkTable.read(path / "chunks.json")
     return LoadedIndex(
         snapshot_id=snapshot_id,
         docs=manifest["docs"],
@@ -224,7 +216,6 @@ def load_index(
         texts=TextStore(path / "texts.sqlite"),
         embedder_name=manifest["embedder"],
         path=path,
-        by_doc=by_doc,
     )
 
 

@@ -23,15 +23,10 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
-        import bm25s
-
-        if not texts:
-            return cls(None, [], {})
-        tokens = [content_terms(t) or ["∅"] for t in texts]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index(tokens, show_progress=False)
-        df = Counter(term for toks in tokens for term in set(toks))
-        return cls(retriever, ids, dict(df))
+        builder = KeywordBuilder()
+        for chunk_id, text in zip(ids, texts, strict=True):
+            builder.add(chunk_id, text)
+        return builder.build()
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -67,3 +62,30 @@ class KeywordIndex:
             if score > 0:
                 out.append((self.ids[int(idx)], float(score)))
         return out
+
+
+class KeywordBuilder:
+    """Collects chunks one at a time as term ids (one shared int per term, not a string per token),
+    so a 100k-chunk build never holds every chunk's token strings at once."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._docs: list[list[int]] = []
+        self._vocab: dict[str, int] = {}
+
+    def add(self, chunk_id: str, text: str) -> None:
+        vocab = self._vocab
+        self.ids.append(chunk_id)
+        self._docs.append([vocab.setdefault(t, len(vocab)) for t in content_terms(text) or ["∅"]])
+
+    def build(self) -> KeywordIndex:
+        import bm25s
+
+        if not self.ids:
+            return KeywordIndex(None, [], {})
+        term_of = {i: t for t, i in self._vocab.items()}
+        df = Counter(term_of[i] for doc in self._docs for i in set(doc))
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index((self._docs, self._vocab), show_progress=False)
+        self._docs = []
+        return KeywordIndex(retriever, self.ids, dict(df))

@@ -16,6 +16,7 @@ COLUMNS = [
     ("chunks", "chunks"),
     ("documents", "docs"),
     ("ingest_chunks_per_s", "ingest ch/s"),
+    ("ingest_fresh_chunks_per_s", "fresh ch/s"),
     ("raw_embed_chunks_per_s", "raw embed ch/s"),
     ("ingest_vs_raw", "ingest/raw"),
     ("embedded_fresh", "fresh embeds"),

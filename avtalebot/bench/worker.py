@@ -46,10 +46,10 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
 
     files, _, n_chunks = _corpus(size, work)
     data = work / f"ours-{size}"
-    cache_dir = work / "cache"
+    shared_cache = work / "cache" / "embeddings.sqlite"
+    _keep_vectors(data / "cache" / "embeddings.sqlite", shared_cache)  # from an interrupted run
     shutil.rmtree(data, ignore_errors=True)
     (data / "cache").mkdir(parents=True)
-    shared_cache = cache_dir / "embeddings.sqlite"
     if shared_cache.exists():
         shutil.copy(shared_cache, data / "cache" / "embeddings.sqlite")
     settings = Settings(data_dir=data)
@@ -72,8 +72,8 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
     t0 = time.perf_counter()
     noop = syncer.sync([files[0].parent])
     noop_s = time.perf_counter() - t0
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(data / "cache" / "embeddings.sqlite", shared_cache)  # later runs reuse the vectors
+    _keep_vectors(data / "cache" / "embeddings.sqlite", shared_cache)  # later runs reuse the vectors
+    fresh_rate = report.embedded / ingest_s if report.embedded else None
     return {
         "size": size,
         "documents": report.documents,
@@ -83,11 +83,24 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
         "ingest_s": round(ingest_s, 2),
         "ingest_chunks_per_s": round(report.chunks / ingest_s, 2),
         "raw_embed_chunks_per_s": round(raw_rate, 2),
-        "ingest_vs_raw": round((report.chunks / ingest_s) / raw_rate, 3) if report.embedded else None,
+        # the whole ingest's time charged to the chunks it had to embed: cache hits never flatter it
+        "ingest_fresh_chunks_per_s": round(fresh_rate, 2) if fresh_rate else None,
+        "ingest_vs_raw": round(fresh_rate / raw_rate, 3) if fresh_rate else None,
         "noop_reindex_s": round(noop_s, 3),
         "noop_was_noop": noop.snapshot_id == report.snapshot_id,
         "ingest_peak_rss_mb": round(peak_rss_mb(), 1),
     }
+
+
+def _keep_vectors(src: Path, shared: Path) -> None:
+    from vectorstore.cache import EmbeddingCache
+
+    if src.exists():
+        cache = EmbeddingCache(shared)
+        try:
+            cache.merge_from(src)
+        finally:
+            cache.close()
 
 
 def phase_serve(size: int, work: Path, queries: int) -> dict:

@@ -80,7 +80,6 @@ class DenseIndex:
         metadatas: list[dict],
         vectors: np.ndarray,
         embedder: NamedEmbeddings,
-        on_progress=None,
     ) -> None:
         from langchain_chroma import Chroma
 
@@ -94,8 +93,6 @@ class DenseIndex:
                 create_collection_if_not_exists=False,
             )
             store.add_texts(texts[part], metadatas=metadatas[part], ids=ids[part])
-            if on_progress:
-                on_progress(len(ids[part]))
 
     def count(self) -> int:
         return self._store._collection.count()

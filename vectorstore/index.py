@@ -1,7 +1,8 @@
 """Build a snapshot from documents + chunks, and load one for querying.
 
-A snapshot directory holds docs.json (small: document records, read by every sync), chunks.json,
-texts.sqlite (cleaned texts, read on demand), bm25/ and, in embedded mode, chroma/.
+A snapshot directory holds docs.json (small: document records, read by every sync), chunks.json
+(chunk ids and offsets as columns), texts.sqlite (cleaned texts, read on demand), bm25/ and, in
+embedded mode, chroma/.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ def build_snapshot(
             progress("store", len(window), total)
     failpoint("embedded")
     failpoint("stored")
+    if not settings.server_mode:  # release the in-process HNSW index before the BM25 build's peak
+        client.close()
+    del dense, client
     keyword.build().save(building / "bm25")
     write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs))
     write_chunk_table(building / "chunks.json", chunks)
@@ -145,8 +149,6 @@ def build_snapshot(
         "docs": docs,
     }
     write_json_atomic(building / "docs.json", manifest)
-    if not settings.server_mode:
-        client.close()
     failpoint("written")
     finish_snapshot(layout, building, snapshot_id)
     failpoint("renamed")

@@ -36,6 +36,7 @@ def _corpus(size: int, work: Path):
 
 
 def phase_ingest(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.progress import TqdmProgress
     from avtalebot.settings import Settings
     from avtalebot.sync import Syncer
     from ingest.chunking import chunk_document
@@ -66,9 +67,11 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
         embedder.embed_documents_array(sample[i : i + embedder.batch_size])
     raw_rate = len(sample) / (time.perf_counter() - t0)
     syncer = Syncer(settings, Layout(data), embedder)
+    progress = TqdmProgress()
     t0 = time.perf_counter()
-    report = syncer.sync([files[0].parent])
+    report = syncer.sync([files[0].parent], progress=progress)
     ingest_s = time.perf_counter() - t0
+    progress.close()
     t0 = time.perf_counter()
     noop = syncer.sync([files[0].parent])
     noop_s = time.perf_counter() - t0

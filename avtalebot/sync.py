@@ -103,7 +103,7 @@ class _State:
         self.layout, self.live, self.old_docs = layout, live, old_docs
         self.new_docs: dict[str, dict] = {}
         self.fresh_chunks: dict[str, list[Chunk]] = {}
-        self.fresh_texts: dict[str, str] = {}
+        self.fresh_texts: dict[str, bytes] = {}  # UTF-8: half the size of a str with "–" or "’" in it
         self.by_hash: dict[str, dict] = {}
 
     @cached_property
@@ -127,7 +127,7 @@ class _State:
         self.new_docs[rec["doc_id"]] = rec
         # held without text until the build cuts it from the document text: half the memory at 100k
         self.fresh_chunks[rec["doc_id"]] = [replace(c, text="") for c in doc.chunks]
-        self.fresh_texts[rec["doc_id"]] = doc.text
+        self.fresh_texts[rec["doc_id"]] = doc.text.encode("utf-8")
 
     def chunks(self) -> list[Chunk]:
         return [
@@ -135,7 +135,8 @@ class _State:
         ]
 
     def text_of(self, doc_id: str) -> str:
-        return self.fresh_texts[doc_id] if doc_id in self.fresh_texts else self.old_text(doc_id)
+        fresh = self.fresh_texts.get(doc_id)
+        return fresh.decode("utf-8") if fresh is not None else self.old_text(doc_id)
 
     def close(self) -> None:
         if "old_texts" in self.__dict__ and self.old_texts:

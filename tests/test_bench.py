@@ -60,7 +60,10 @@ def test_bench_1000_chunks_end_to_end(tmp_path):
     assert row["generated_accuracy"] > row["naive_accuracy"]
     assert dev["dev_accuracy"] > dev["dev_naive_accuracy"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "bench" in res.stderr  # the progress bar
+    assert "bench" in res.stderr and "embedding chunks" in res.stderr  # the progress bars
+    logged = [json.loads(line) for line in (tmp_path / "data" / "bench" / "results.jsonl").open()]
+    assert [r["phase"] for r in logged] == ["dev", "ingest", "serve", "naive"]
+    assert logged[1]["ingest_vs_raw"] == row["ingest_vs_raw"]
 
 
 def test_interrupted_runs_keep_their_vectors(tmp_path):

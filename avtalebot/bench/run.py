@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from avtalebot.errors import AvtalebotError, InputError
@@ -54,6 +55,14 @@ def _worker(phase: str, size: int, work: Path, queries: int, embedder: str | Non
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def _log_result(work: Path, phase: str, result: dict) -> None:
+    """Each finished phase is appended to <work>/results.jsonl at once: a long run that is stopped
+    (the 100k naive phase alone embeds for an hour) keeps what it had measured."""
+    with open(work / "results.jsonl", "a", encoding="utf-8") as fh:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        fh.write(json.dumps({"at": stamp, "phase": phase, **result}, ensure_ascii=False) + "\n")
+
+
 def _sizes(value: str) -> list[int]:
     try:
         sizes = [int(v) for v in value.split(",") if v.strip()]
@@ -81,7 +90,7 @@ def run_bench(settings: Settings, args) -> int:
         for phase, size in steps:
             bar.set_postfix_str(f"{phase} {size or 'dev'}")
             result = _worker(phase, size, work, args.queries, args.embedder)
-
+            _log_result(work, phase, result)
             if phase == "dev":
                 dev = result
             else:

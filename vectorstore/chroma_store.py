@@ -30,6 +30,12 @@ class PrecomputedEmbeddings(NamedEmbeddings):
         return self._embedder.embed_query(text)
 
 
+def preload() -> None:
+    """Import Chroma and langchain-chroma now (≈ 2 s, once per process), e.g. before timing work."""
+    import chromadb  # noqa: F401
+    import langchain_chroma  # noqa: F401
+
+
 def make_client(settings: Settings, path: Path | None):
     """Embedded client on a snapshot directory, or an HTTP client when AVTALEBOT_CHROMA_HOST is set."""
     import chromadb

@@ -19,8 +19,9 @@ from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
 from ingest.pipeline import parse_bytes
 from vectorstore.cache import EmbeddingCache
+from vectorstore.chunktable import ChunkTable
 from vectorstore.embedders import NamedEmbeddings
-from vectorstore.index import build_snapshot, drop_snapshot_data, read_chunks, read_manifest
+from vectorstore.index import build_snapshot, drop_snapshot_data, read_chunk_table, read_manifest
 from vectorstore.snapshots import (
     Layout,
     ingest_lock,
@@ -107,11 +108,13 @@ class _State:
         self.by_hash: dict[str, dict] = {}
 
     @cached_property
-    def old_chunks(self) -> dict[str, list[Chunk]]:
-        out: dict[str, list[Chunk]] = {}
-        for c in read_chunks(self.layout, self.live) if self.live else []:
-            out.setdefault(c.doc_id, []).append(c)
-        return out
+    def old_chunks(self) -> ChunkTable | None:
+        return read_chunk_table(self.layout, self.live) if self.live else None
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        if doc_id in self.fresh_chunks:
+            return self.fresh_chunks[doc_id]
+        return self.old_chunks.in_doc(doc_id) if self.old_chunks else []
 
     @cached_property
     def old_texts(self) -> TextStore | None:
@@ -130,9 +133,7 @@ class _State:
         self.fresh_texts[rec["doc_id"]] = doc.text.encode("utf-8")
 
     def chunks(self) -> list[Chunk]:
-        return [
-            c for d in sorted(self.new_docs) for c in self.fresh_chunks.get(d, self.old_chunks.get(d, []))
-        ]
+        return [c for d in sorted(self.new_docs) for c in self.chunks_of(d)]
 
     def text_of(self, doc_id: str) -> str:
         fresh = self.fresh_texts.get(doc_id)

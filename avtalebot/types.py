@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -59,6 +59,10 @@ class Chunk:
     start: int
     end: int
     position: int
+
+    def cut_from(self, doc_text: str) -> Chunk:
+        """This chunk with its text: chunks are stored as offsets into their document's text."""
+        return replace(self, text=doc_text[self.start : self.end])
 
     def embed_text(self) -> str:
         """Text given to the embedder: title and section give the passage its context."""

@@ -11,7 +11,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from avtalebot.errors import EmbedderMismatchError
@@ -63,9 +63,7 @@ class LoadedIndex:
 
     def with_text(self, chunk: Chunk) -> Chunk:
         """Chunks are held without their text; a hit gets it from the document text store."""
-        return (
-            chunk if chunk.text else replace(chunk, text=self.doc_text(chunk.doc_id)[chunk.start : chunk.end])
-        )
+        return chunk if chunk.text else chunk.cut_from(self.doc_text(chunk.doc_id))
 
     def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
         """The chunk of a document that contains a character offset (for citing metadata facts)."""
@@ -168,7 +166,7 @@ class _Hydrator:
             return chunk
         if chunk.doc_id != self._doc_id:
             self._doc_id, self._text = chunk.doc_id, self._text_of(chunk.doc_id)
-        return replace(chunk, text=self._text[chunk.start : chunk.end])
+        return chunk.cut_from(self._text)
 
 
 def read_manifest(layout: Layout, snapshot_id: str) -> dict:
@@ -177,9 +175,13 @@ def read_manifest(layout: Layout, snapshot_id: str) -> dict:
         return json.load(fh)
 
 
-def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
+def read_chunk_table(layout: Layout, snapshot_id: str) -> ChunkTable:
     """All chunks, without their text (cut from the document text store when needed)."""
-    return list(ChunkTable.read(layout.snapshot(snapshot_id) / "chunks.json").values())
+    return ChunkTable.read(layout.snapshot(snapshot_id) / "chunks.json")
+
+
+def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
+    return list(read_chunk_table(layout, snapshot_id).values())
 
 
 def read_text(layout: Layout, snapshot_id: str, doc_id: str) -> str:
@@ -208,7 +210,7 @@ def load_index(
         raise EmbedderMismatchError(
             f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
         )
-    chunks = ChunkTable.read(path / "chunks.json")
+    chunks = read_chunk_table(layout, snapshot_id)
     return LoadedIndex(
         snapshot_id=snapshot_id,
         docs=manifest["docs"],

@@ -44,13 +44,63 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+MAX_ANSWER_CHARS = 1200
+
+
 def is_correct(answer: Answer, row: dict) -> bool:
+    """Right: an expected string in the answer, the expected document cited, at most 1,200 characters."""
     text = answer.text.lower()
     return (
         not answer.abstained
+        and len(answer.text) <= MAX_ANSWER_CHARS
         and any(a.lower() in text for a in row.get("answer_any", []))
         and row["source"] in {c.source for c in answer.citations}
     )
+
+
+def detail(row: dict, answer: Answer) -> dict:
+    """One question's outcome. A question without a source is right when declined."""
+    in_scope = row.get("source") is not None
+    return {
+        "id": row.get("id"),
+        "q": row["q"],
+        "kind": row.get("kind", ""),
+        "lang": row.get("lang", ""),
+        "in_scope": in_scope,
+        "abstained": answer.abstained,
+        "correct": is_correct(answer, row) if in_scope else answer.abstained,
+        "answer": answer.text,
+        "chars": 0 if answer.abstained else len(answer.text),
+        "cited": [c.source for c in answer.citations],
+        "expected": row.get("answer_any", []),
+        "source": row.get("source"),
+    }
+
+
+def _share(items: list[dict], key: str) -> float | None:
+    return round(sum(bool(d[key]) for d in items) / len(items), 4) if items else None
+
+
+def summarize(details: list[dict]) -> dict:
+    """Accuracy on answerable questions, declines by kind, a breakdown by kind and language, lengths."""
+    ins = [d for d in details if d["in_scope"]]
+    lengths = sorted(d["chars"] for d in ins if not d["abstained"])
+    by_kind = {k: _share([d for d in details if d["kind"] == k], "correct") for k in sorted({d["kind"] for d in details})}
+    by_lang = {lang: _share([d for d in ins if d["lang"] == lang], "correct") for lang in sorted({d["lang"] for d in ins})}
+    return {
+        "questions": len(details),
+        "in_scope": len(ins),
+        "out_of_scope": len(details) - len(ins),
+        "answer_accuracy": _share(ins, "correct"),
+        "abstention_out_of_scope": _share([d for d in details if d["kind"] == "out_of_scope"], "abstained"),
+        "abstention_unanswerable": _share([d for d in details if d["kind"] == "unanswerable"], "abstained"),
+        "abstention_no_source": _share([d for d in details if not d["in_scope"]], "abstained"),
+        "false_abstention": _share(ins, "abstained"),
+        "answer_chars_median": statistics.median(lengths) if lengths else 0,
+        "answer_chars_max": max(lengths, default=0),
+        "by_kind": by_kind,
+        "by_lang": by_lang,
+    }
 
 
 def top_sources(live: LiveIndex, question: str, k: int = 4) -> list[str]:
@@ -69,35 +119,13 @@ def evaluate(ask: Callable[[str], Answer], live: LiveIndex, rows: Iterable[dict]
         answer = ask(row["q"])
         ms = (time.perf_counter() - t0) * 1000
         latencies.append(ms)
-        in_scope = row.get("source") is not None
-        details.append(
-            {
-                "id": row.get("id"),
-                "q": row["q"],
-                "in_scope": in_scope,
-                "abstained": answer.abstained,
-                "correct": is_correct(answer, row) if in_scope else answer.abstained,
-                "gold_in_top4": row["source"] in top_sources(live, row["q"]) if in_scope else None,
-                "latency_ms": round(ms, 2),
-                "answer": answer.text,
-                "cited": [c.source for c in answer.citations],
-            }
-        )
-    ins = [d for d in details if d["in_scope"]]
-    oos = [d for d in details if not d["in_scope"]]
-
-    def share(items: list[dict], key: str) -> float | None:
-        return round(sum(bool(d[key]) for d in items) / len(items), 4) if items else None
-
-    return {
-        "questions": len(details),
-        "in_scope": len(ins),
-        "out_of_scope": len(oos),
-        "answer_accuracy": share(ins, "correct"),
-        "gold_source_top4": share(ins, "gold_in_top4"),
-        "abstention_out_of_scope": share(oos, "abstained"),
-        "false_abstention": share(ins, "abstained"),
-        "latency_ms_p50": round(statistics.median(latencies), 2) if latencies else 0.0,
-        "latency_ms_p95": round(percentile(latencies, 95), 2),
-        "details": details,
-    }
+        d = detail(row, answer)
+        d["latency_ms"] = round(ms, 2)
+        d["gold_in_top4"] = row["source"] in top_sources(live, row["q"]) if d["in_scope"] else None
+        details.append(d)
+    summary = summarize(details)
+    summary["gold_source_top4"] = _share([d for d in details if d["in_scope"]], "gold_in_top4")
+    summary["latency_ms_p50"] = round(statistics.median(latencies), 2) if latencies else 0.0
+    summary["latency_ms_p95"] = round(percentile(latencies, 95), 2)
+    summary["details"] = details
+    return summary

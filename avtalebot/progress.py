@@ -8,7 +8,7 @@ import sys
 class TqdmProgress:
     """Progress bars on stderr, one per phase (parse, embed, store)."""
 
-    LABELS = {"parse": "reading files", "embed": "embedding chunks", "store": "writing index"}
+    LABELS = {"parse": "reading files", "embed": "embedding chunks", "store": "writing index", "units": "embedding answer units"}
 
     def __init__(self, enabled: bool = True) -> None:
         self._enabled = enabled

@@ -17,7 +17,8 @@ from avtalebot.settings import Settings
 from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
-from ingest.pipeline import parse_bytes
+from ingest.pipeline import PARSER_VERSION, parse_bytes
+from ingest.units import unit_texts
 from vectorstore.cache import EmbeddingCache
 from vectorstore.chunktable import ChunkTable
 from vectorstore.embedders import NamedEmbeddings
@@ -57,6 +58,8 @@ class SyncReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
+    units: int = 0  # answer units indexed (each with its own vector)
+    units_embedded: int = 0
     snapshot_id: str | None = None
     seconds: float = 0.0
 
@@ -100,8 +103,11 @@ def _record(doc: ParsedDocument, found: FoundFile) -> dict:
 class _State:
     """The live snapshot (read lazily: chunks and texts only when a new snapshot is built) and the next one."""
 
-    def __init__(self, layout: Layout, live: str | None, old_docs: dict[str, dict]) -> None:
+    def __init__(
+        self, layout: Layout, live: str | None, old_docs: dict[str, dict], reparse: bool = False
+    ) -> None:
         self.layout, self.live, self.old_docs = layout, live, old_docs
+        self.reparse = reparse  # the live snapshot was parsed by another version: parse files again
         self.new_docs: dict[str, dict] = {}
         self.fresh_chunks: dict[str, list[Chunk]] = {}
         self.fresh_texts: dict[str, bytes] = {}  # UTF-8: half the size of a str with "–" or "’" in it
@@ -182,7 +188,8 @@ class Syncer:
                 f"the index was built with '{manifest['embedder']}' but '{self._embedder.name}' is "
                 "configured; run `avtalebot ingest --rebuild <folder>` to rebuild it with the new embedder"
             )
-        return _State(self._layout, live, {} if rebuild else manifest["docs"])
+        reparse = manifest.get("parser") != PARSER_VERSION
+        return _State(self._layout, live, {} if rebuild else manifest["docs"], reparse)
 
     def _sync_locked(
         self, paths: list[Path], rebuild: bool, progress: Progress | None, st: _State
@@ -210,6 +217,7 @@ class Syncer:
         report.chunks = sum(d.get("chunk_count", 0) for d in st.new_docs.values())
         dirty = (
             rebuild
+            or st.reparse
             or report.added
             or report.changed
             or report.removed
@@ -230,7 +238,7 @@ class Syncer:
         report: SyncReport,
     ) -> None:
         data = None
-        if old and old["size"] == found.size and old["mtime_ns"] == found.mtime_ns:
+        if old and old["size"] == found.size and old["mtime_ns"] == found.mtime_ns and not st.reparse:
             digest = old["content_hash"]
         else:
             try:
@@ -257,7 +265,7 @@ class Syncer:
             primary["aliases"] = sorted(set(primary["aliases"]) | {found.source})
             report.duplicates.append((found.source, primary["source"]))
             return
-        if old and old["content_hash"] == digest:
+        if old and old["content_hash"] == digest and not st.reparse:
             rec = dict(
                 old,
                 path=str(found.path),
@@ -313,6 +321,8 @@ class Syncer:
                 st.chunks(),
                 progress,
                 failpoint,
+                unit_texts,
+                {"parser": PARSER_VERSION},
             )
         finally:
             cache.close()
@@ -321,6 +331,8 @@ class Syncer:
         report.snapshot_id = stats.snapshot_id
         report.embedded = stats.embedded
         report.chunks = stats.chunks
+        report.units = stats.units
+        report.units_embedded = stats.units_embedded
         self.collect_garbage()
 
     def collect_garbage(self) -> None:

@@ -46,7 +46,7 @@ sjøl her alle vil bli ble blei blitt kunne inn når være kom noen noe ville de
 skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir
 samme hvilken hvilke sånn inni mellom vår hver hvem vors hvis både bare enn fordi før mange også slik
 vært båe begge siden dykk dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå ho hoe
-henne hennar hennes hoss hossen ingi inkje korleis korso kva kvar kvarhelst kven kvi kvifor me medan
+henne hennar hennes hoss hossen ingi inkje kor korleis korso kva kvar kvarhelst kven kvi kvifor me medan
 mi mine mykje no nokon noka nokor noko nokre sia sidan so somt somme um upp vere vore verte vort
 varte vart må får få finnes fins gjør gjøre gjort
 the a an of to in on for and or is are was were be been being by with at from as that this these

@@ -30,8 +30,9 @@ class App:
 def build_answerer(settings: Settings, live: LiveIndex) -> Answerer:
     """One factory for the answering backend; the LLM import happens only when chosen."""
     from avtalebot.answer.extractive import ExtractiveAnswerer
+    from avtalebot.answer.scorer import load_scorer
 
-    extractive = ExtractiveAnswerer(live=live, top_k=settings.top_k)
+    extractive = ExtractiveAnswerer(live=live, scorer=load_scorer(settings.data_dir), top_k=settings.top_k)
     if settings.answerer == "extractive":
         return extractive
     if settings.answerer == "llm":

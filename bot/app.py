@@ -15,12 +15,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from avtalebot.errors import ConfigError
+from avtalebot.feedback import FeedbackStore
 from avtalebot.settings import Settings
 from bot.admin import Admin
 from bot.dedupe import Deduper
 from bot.handlers import Gate, register
 from bot.service import BotService
-from bot.store import FeedbackStore
 
 DEFAULT_API = "https://slack.com/api/"
 

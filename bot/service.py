@@ -9,11 +9,11 @@ from datetime import date
 
 from avtalebot.answer.followup import contextualize
 from avtalebot.answer.validity import status_of, validity_note
+from avtalebot.feedback import FeedbackStore
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.blocks import answer_blocks, fallback_text, split_messages
 from bot.labels import bot_label
-from bot.store import FeedbackStore
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")

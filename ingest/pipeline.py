@@ -12,6 +12,10 @@ from ingest.clean import clean_text, pick_title
 from ingest.loaders import loader_for
 from ingest.metadata import extract_metadata
 
+# Bump when loading, cleaning, chunking or metadata rules change what a file parses to: an index
+# built by another version is re-parsed from its files at the next sync (embeddings stay cached).
+PARSER_VERSION = 3
+
 
 def doc_id_for(source: str) -> str:
     """Stable id from the document's name in its folder: a changed file keeps its id."""

@@ -59,6 +59,41 @@ def syncer(settings, fake_embedder) -> Syncer:
     return Syncer(settings, Layout(settings.data_dir), fake_embedder)
 
 
+def word_scorer_params(threshold: float = 0.5):
+    """Scorer parameters that rank candidates by the question's words alone and always trust the
+    best one: with the hash embedder, similarities carry no meaning, so tests of the pipeline's
+    mechanics (candidates, decision, composition, citations) use these instead of the fitted ones."""
+    from avtalebot.answer.features import FEATURES
+    from avtalebot.answer.scorer import DECISION, Linear, ScorerParams
+
+    weights = {
+        "cov_ctx": 3.0, "cov_local": 2.0, "cov": 1.0, "type_any": 1.0, "type_miss": -1.0, "fact_fits": 2.0,
+        "signed_asked": 2.0, "party_match": 1.0, "party_conflict": -1.0, "place_miss": -2.0,
+        "leadin_other": -1.0, "leadin_list": 1.0, "not_in_force": -0.3, "doc_rank_inv": 0.5,
+    }  # fmt: skip
+    ranker = Linear(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES),
+                    [weights.get(f, 0.0) for f in FEATURES], -3.0)  # fmt: skip
+    confident = Linear(list(DECISION), [0.0] * len(DECISION), [1.0] * len(DECISION), [0.0] * len(DECISION), 5.0)
+    return ScorerParams(ranker, confident, threshold=threshold, support_ratio=0.5)
+
+
+@pytest.fixture
+def word_scorer():
+    from avtalebot.answer.scorer import Scorer
+
+    return Scorer(word_scorer_params())
+
+
+@pytest.fixture
+def answerer(syncer, settings, corpus_copy, fake_embedder, word_scorer):
+    """The extractive answerer over the sample corpus (hash embedder, real Chroma, word scorer)."""
+    from avtalebot.answer.extractive import ExtractiveAnswerer
+    from vectorstore.retriever import LiveIndex
+
+    syncer.sync([corpus_copy])
+    return ExtractiveAnswerer(live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder), scorer=word_scorer)
+
+
 @pytest.fixture(scope="session")
 def e5_embedder():
     from vectorstore.embedders import E5SmallEmbeddings

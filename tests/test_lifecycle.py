@@ -5,12 +5,10 @@ from datetime import date
 
 import pytest
 
-from avtalebot.answer.extractive import ExtractiveAnswerer, Thresholds
 from avtalebot.answer.validity import statuses
 from ingest.pipeline import parse_file
 from tests.conftest import CORPUS
 from vectorstore.index import read_manifest
-from vectorstore.retriever import LiveIndex
 from vectorstore.snapshots import Layout, read_pointer
 
 
@@ -34,12 +32,7 @@ def test_validity_labels_on_the_seed_corpus():
     assert before["000"][0] != "superseded"  # Viken still existed
 
 
-def test_answers_say_when_an_agreement_is_no_longer_in_force(syncer, settings, corpus_copy, fake_embedder):
-    syncer.sync([corpus_copy])
-    answerer = ExtractiveAnswerer(
-        live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder),
-        thresholds=Thresholds(min_confidence=0.0),
-    )
+def test_answers_say_when_an_agreement_is_no_longer_in_force(answerer):
     q = "Hva er målsettingene i Innlandet-avtalen?"
     today = answerer.answer(q, as_of=date(2026, 1, 1))
     cited = [c for c in today.citations if c.source.startswith("002_")]
@@ -104,10 +97,7 @@ def test_unchanged_folder_is_a_no_op_even_after_touching_files(syncer, settings,
 
 
 @pytest.mark.parametrize("n", [3])
-def test_removed_file_is_never_cited_again(syncer, settings, corpus_copy, fake_embedder, n):
-    syncer.sync([corpus_copy])
-    live = LiveIndex(settings, Layout(settings.data_dir), fake_embedder)
-    answerer = ExtractiveAnswerer(live=live, thresholds=Thresholds(min_confidence=0.0))
+def test_removed_file_is_never_cited_again(syncer, corpus_copy, answerer, n):
     q = "Hvem signerte avtalen for Østfold fylkeskommune?"
     assert any(c.source.startswith("003_") for c in answerer.answer(q).citations)
     next(corpus_copy.glob("003_*")).unlink()

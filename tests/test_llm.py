@@ -9,10 +9,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from pydantic import SecretStr
 
-from avtalebot.answer.extractive import ExtractiveAnswerer, Thresholds
 from avtalebot.answer.llm import LLMAnswerer, build_chat_model
-from vectorstore.retriever import LiveIndex
-from vectorstore.snapshots import Layout
 
 
 class FakeOpenAI:
@@ -68,10 +65,8 @@ class FakeOpenAI:
 
 
 @pytest.fixture
-def extractive(syncer, settings, corpus_copy, fake_embedder):
-    syncer.sync([corpus_copy])
-    live = LiveIndex(settings, Layout(settings.data_dir), fake_embedder)
-    return ExtractiveAnswerer(live=live, thresholds=Thresholds(min_confidence=0.0))
+def extractive(answerer):
+    return answerer
 
 
 def test_llm_answer_over_http_keeps_citations(settings, extractive):

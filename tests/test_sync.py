@@ -41,7 +41,8 @@ def test_changed_file_replaces_its_chunks_and_reports_passages(syncer, settings,
     assert "Samarbeidsavtalen gjelder ut 2027." in report.changes[target.name]["removed"]
     new_ids = {i for i in _chunk_ids(settings) if i.startswith(_doc_id(settings, target.name))}
     assert new_ids != old_ids and len(new_ids & old_ids) == len(old_ids) - 1
-    assert fake_embedder.calls - calls == 1  # only the changed chunk was embedded again
+    # only the changed chunk and the one changed answer unit (its sentence) were embedded again
+    assert fake_embedder.calls - calls == 2 and report.embedded == 1 and report.units_embedded == 1
     index = load_index(settings, Layout(settings.data_dir), fake_embedder)
     assert index.dense.count() == len(index.chunks)
 

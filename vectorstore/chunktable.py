@@ -18,8 +18,11 @@ from avtalebot.types import Chunk
 FORMAT = "chunks/2"
 
 
-def write_chunk_table(path: Path, chunks: list[Chunk]) -> None:
-    """Rows are grouped by document (first appearance order), each document's chunks in their order."""
+def write_chunk_table(
+    path: Path, chunks: list[Chunk], unit_rows: dict[str, tuple[int, int, int]] | None = None
+) -> None:
+    """Rows are grouped by document (first appearance order), each document's chunks in their order.
+    unit_rows: per chunk id, (first row, count) of its answer units' vectors and its own vector's row."""
     doc_row: dict[str, int] = {}
     docs: list[list[str]] = []
     for c in chunks:
@@ -37,6 +40,10 @@ def write_chunk_table(path: Path, chunks: list[Chunk]) -> None:
         "end": [c.end for c in chunks],
         "position": [c.position for c in chunks],
     }
+    if unit_rows is not None:
+        table["unit0"] = [unit_rows[c.chunk_id][0] for c in chunks]
+        table["units"] = [unit_rows[c.chunk_id][1] for c in chunks]
+        table["vec"] = [unit_rows[c.chunk_id][2] for c in chunks]
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(table, fh, ensure_ascii=False)
 
@@ -54,6 +61,9 @@ class ChunkTable:
         self._start = np.asarray(raw["start"], dtype=np.int64)
         self._end = np.asarray(raw["end"], dtype=np.int64)
         self._position = np.asarray(raw["position"], dtype=np.int32)
+        self._unit0 = np.asarray(raw["unit0"], dtype=np.int64) if "unit0" in raw else None
+        self._units = np.asarray(raw["units"], dtype=np.int32) if "units" in raw else None
+        self._vec = np.asarray(raw["vec"], dtype=np.int64) if "vec" in raw else None
         self._doc_rows: dict[str, tuple[int, int]] = {}
         for i, d in enumerate(self._doc.tolist()):
             doc_id = self._docs[d][0]
@@ -88,6 +98,18 @@ class ChunkTable:
     def get(self, chunk_id: str) -> Chunk | None:
         i = self._row.get(chunk_id)
         return None if i is None else self._chunk(i)
+
+    def unit_rows(self, chunk_id: str) -> tuple[int, int] | None:
+        """(first row, count) of the chunk's answer-unit vectors; None in a snapshot without them."""
+        i = self._row.get(chunk_id)
+        if i is None or self._unit0 is None or self._units is None:
+            return None
+        return int(self._unit0[i]), int(self._units[i])
+
+    def vector_row(self, chunk_id: str) -> int | None:
+        """The row of the chunk's own vector among the snapshot's chunk vectors."""
+        i = self._row.get(chunk_id)
+        return None if i is None or self._vec is None else int(self._vec[i])
 
     def __contains__(self, chunk_id: object) -> bool:
         return chunk_id in self._row

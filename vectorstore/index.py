@@ -31,9 +31,11 @@ from vectorstore.snapshots import (
     write_json_atomic,
 )
 from vectorstore.texts import TextStore, write_texts
+from vectorstore.unitvectors import UnitVectors, UnitVectorWriter
 
 _WINDOW = 1024
 Progress = Callable[[str, int, int], None]  # (phase, advanced by, phase total)
+UnitTexts = Callable[[Chunk, str], list[str]]  # (chunk, its document's text) -> texts of its answer units
 
 
 @dataclass
@@ -43,6 +45,9 @@ class BuildStats:
     embedded: int
     embed_seconds: float
     total_seconds: float
+    units: int = 0
+    units_embedded: int = 0
+    units_seconds: float = 0.0
 
 
 @dataclass
@@ -57,6 +62,8 @@ class LoadedIndex:
     texts: TextStore
     embedder_name: str
     path: Path
+    units: UnitVectors | None = None
+    chunk_vectors: UnitVectors | None = None
 
     def doc_text(self, doc_id: str) -> str:
         return self.texts.get(doc_id)
@@ -102,8 +109,11 @@ def build_snapshot(
     chunks: list[Chunk],
     progress: Progress | None = None,
     failpoint: Callable[[str], None] = lambda name: None,
+    unit_texts: UnitTexts | None = None,
+    manifest_extra: dict | None = None,
 ) -> BuildStats:
-    """Write a complete new snapshot next to the live one; the caller flips the pointer."""
+    """Write a complete new snapshot next to the live one; the caller flips the pointer.
+    With unit_texts, every chunk's answer units are embedded too and stored as int8 rows."""
     t0 = time.perf_counter()
     snapshot_id = new_snapshot_id()
     building = layout.snapshots / f"{snapshot_id}.building"
@@ -114,7 +124,10 @@ def build_snapshot(
     dense = DenseIndex(client, name, embedder, create=True)
     keyword = KeywordBuilder()
     hydrate = _Hydrator(text_of)
-    embedded, t_embed = 0, 0.0
+    units = UnitVectorWriter(building / "units") if unit_texts else None
+    chunk_vectors = UnitVectorWriter(building / "chunkvecs") if unit_texts else None
+    unit_rows: dict[str, tuple[int, int, int]] = {}  # chunk id -> (first unit row, units, chunk row)
+    stats = BuildStats(snapshot_id, total, 0, 0.0, 0.0)
     for i in range(0, total, _WINDOW):  # a window at a time: no phase holds every vector at once
         window = [hydrate(c) for c in chunks[i : i + _WINDOW]]
         texts = [c.embed_text() for c in window]
@@ -122,11 +135,16 @@ def build_snapshot(
         vectors, fresh = embed_with_cache(
             embedder, cache, texts, on_progress=(lambda n: progress("embed", n, total)) if progress else None
         )
-        t_embed += time.perf_counter() - t1
-        embedded += fresh
+        stats.embed_seconds += time.perf_counter() - t1
+        stats.embedded += fresh
         dense.add([c.chunk_id for c in window], texts, [_chunk_meta(c) for c in window], vectors, embedder)
         for c, text in zip(window, texts, strict=True):
             keyword.add(c.chunk_id, text)
+        if units is not None and chunk_vectors is not None and unit_texts is not None:
+            first_chunk = chunk_vectors.add(vectors)
+            _add_units(units, unit_rows, window, hydrate, unit_texts, embedder, cache, stats, progress)
+            for n, c in enumerate(window):
+                unit_rows[c.chunk_id] = (*unit_rows[c.chunk_id][:2], first_chunk + n)
         if progress:
             progress("store", len(window), total)
     failpoint("embedded")
@@ -135,8 +153,12 @@ def build_snapshot(
         client.close()
     del dense, client
     keyword.build().save(building / "bm25")
+    if units is not None and chunk_vectors is not None:
+        units.close()
+        chunk_vectors.close()
+        stats.units = units.count
     write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs))
-    write_chunk_table(building / "chunks.json", chunks)
+    write_chunk_table(building / "chunks.json", chunks, unit_rows if units is not None else None)
     manifest = {
         "snapshot_id": snapshot_id,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -144,13 +166,42 @@ def build_snapshot(
         "mode": "server" if settings.server_mode else "embedded",
         "collection": name,
         "chunk_count": total,
+        "unit_count": stats.units if units is not None else None,
+        **(manifest_extra or {}),
         "docs": docs,
     }
     write_json_atomic(building / "docs.json", manifest)
     failpoint("written")
     finish_snapshot(layout, building, snapshot_id)
     failpoint("renamed")
-    return BuildStats(snapshot_id, total, embedded, t_embed, time.perf_counter() - t0)
+    stats.total_seconds = time.perf_counter() - t0
+    return stats
+
+
+def _add_units(
+    writer: UnitVectorWriter,
+    rows: dict[str, tuple[int, int, int]],
+    window: list[Chunk],
+    hydrate: _Hydrator,
+    unit_texts: UnitTexts,
+    embedder: NamedEmbeddings,
+    cache: EmbeddingCache | None,
+    stats: BuildStats,
+    progress: Progress | None,
+) -> None:
+    """Embed the answer units of a window of chunks (cache first) and append their rows."""
+    per_chunk = [unit_texts(c, hydrate.text_for(c.doc_id)) for c in window]
+    flat = [t for texts in per_chunk for t in texts]
+    t1 = time.perf_counter()
+    vectors, fresh = embed_with_cache(
+        embedder, cache, flat, on_progress=(lambda n: progress("units", n, len(flat))) if progress else None
+    )
+    stats.units_seconds += time.perf_counter() - t1
+    stats.units_embedded += fresh
+    first = writer.add(vectors) if flat else writer.count
+    for c, texts in zip(window, per_chunk, strict=True):
+        rows[c.chunk_id] = (first, len(texts), -1)
+        first += len(texts)
 
 
 class _Hydrator:
@@ -161,12 +212,13 @@ class _Hydrator:
         self._text_of = text_of
         self._doc_id, self._text = "", ""
 
+    def text_for(self, doc_id: str) -> str:
+        if doc_id != self._doc_id:
+            self._doc_id, self._text = doc_id, self._text_of(doc_id)
+        return self._text
+
     def __call__(self, chunk: Chunk) -> Chunk:
-        if chunk.text:
-            return chunk
-        if chunk.doc_id != self._doc_id:
-            self._doc_id, self._text = chunk.doc_id, self._text_of(chunk.doc_id)
-        return chunk.cut_from(self._text)
+        return chunk if chunk.text else chunk.cut_from(self.text_for(chunk.doc_id))
 
 
 def read_manifest(layout: Layout, snapshot_id: str) -> dict:
@@ -220,6 +272,8 @@ def load_index(
         texts=TextStore(path / "texts.sqlite"),
         embedder_name=manifest["embedder"],
         path=path,
+        units=UnitVectors.open(path / "units"),
+        chunk_vectors=UnitVectors.open(path / "chunkvecs"),
     )
 
 

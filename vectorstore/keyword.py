@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 from array import array
 from collections import Counter
@@ -11,6 +12,15 @@ from pathlib import Path
 import numpy as np
 
 from avtalebot.text import content_terms
+
+
+def _bm25s():
+    """bm25s, imported on first use; it sets its own logger to DEBUG on import, which would print
+    "Building index from IDs" on every ingest: its level is put back to WARNING here."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 class KeywordIndex:
@@ -37,8 +47,7 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         meta = json.loads((directory / "ids.json").read_text())
         if not meta["ids"]:
             return cls(None, [], {})
@@ -81,8 +90,7 @@ class KeywordBuilder:
         self._docs.append(array("i", [vocab.setdefault(t, len(vocab)) for t in terms]))
 
     def build(self) -> KeywordIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         if not self.ids:
             return KeywordIndex(None, [], {})
         term_of = {i: t for t, i in self._vocab.items()}

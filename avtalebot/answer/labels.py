@@ -28,6 +28,8 @@ LABELS = {
         "no_place": "Jeg fant ingen avtale som gjelder {place} i dokumentene jeg har tilgang til.",
         "not_mentioned": "Merk: avtalene nevner ikke {words}; sitatene over er det nærmeste jeg fant.",
         "empty": "Skriv et spørsmål, for eksempel «Hvem signerte avtalen for Østfold?»",
+        "nearest": "Nærmest kommer «{title}» ({source}), men den oppgir ikke {what}.",
+        "this_question": "svaret på akkurat dette",
     },
     "nn": {
         "abstain": "Eg fann ikkje noko om dette i avtalane eg har tilgang til. Prøv å formulere spørsmålet "
@@ -54,6 +56,8 @@ LABELS = {
         "no_place": "Eg fann ingen avtale som gjeld {place} i dokumenta eg har tilgang til.",
         "not_mentioned": "Merk: avtalane nemner ikkje {words}; sitata over er det nærmaste eg fann.",
         "empty": "Skriv eit spørsmål, til dømes «Kven signerte avtalen for Østfold?»",
+        "nearest": "Nærast kjem «{title}» ({source}), men han oppgir ikkje {what}.",
+        "this_question": "svaret på akkurat dette",
     },
     "en": {
         "abstain": "I could not find this in the agreements I have access to. Try rephrasing the question, "
@@ -80,6 +84,8 @@ LABELS = {
         "no_place": "I found no agreement covering {place} in the documents I have access to.",
         "not_mentioned": "Note: the agreements do not mention {words}; the quotes above are the closest I found.",
         "empty": "Ask a question, for example “Who signed the Østfold agreement?”",
+        "nearest": "The closest document is «{title}» ({source}), but it does not state {what}.",
+        "this_question": "the answer to this question",
     },
 }
 

@@ -123,6 +123,36 @@ GLOSSARY = {
     "ticket": "billett",
 }
 
+# What kind of answer a question asks for, from its question words (bokmål, nynorsk, English).
+# These are the generic answer types of the genre; the scorer learns how much each match counts.
+WANTS = {
+    "person": r"\b(hvem|kven|who|whom|whose)\b",
+    "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b",
+    "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
+    "amount": r"\b(hvor mye|kor mykje|how much|kost\w*|cost\w*|pris\w*|price|betal\w*|pay\w*|lønn\w*|løn|"
+    r"salary|stønad\w*|beløp|budsjett\w*|budget|sats\w*|rate)\b",
+    "age": r"\b(alder\w*|aldersgrense\w*|gammel|gamal|gammal|how old|age|ages|år gamle)\b",
+    "duration": r"\b(hvor lenge|kor lenge|how long|hvor lang tid|kor lang tid|varighet|varigheit|hvor raskt|"
+    r"kor raskt|how quickly|how soon|kor snart|hvor snart|oppsigelsestid\w*)\b",
+    "frequency": r"\b(hvor ofte|kor ofte|how often|how frequently|møtes|møtest|meets?|meetings?)\b",
+    "email": r"\b(e-post\w*|epost\w*|e-mail|email|mail)\b",
+    "phone": r"\b(telefon\w*|nummer|ringe?r?|phone|call)\b",
+    "validity": r"\b(gjelder|gjeld|gyldig\w*|varighet|utløper|i kraft|valid\w*|until|expire\w*|in force|"
+    r"periode\w*|period|sluttdato|end date|start date|går ut|run)\b",
+    "place": r"\b(hvor|kvar|where)\b(?! (mange|mye|ofte|lenge|lang|raskt|snart|gammel))",
+    "list": r"\b(hvilke|kva for nokre|which|oppgaver|oppgåver|forpliktelser|plikter|duties|tasks|obligations|"
+    r"responsibilities)\b",
+    "yesno": r"^\s*(er|kan|må|skal|har|får|gjelder|gjeld|koster|kostar|blir|is|are|can|does|do|must|will|has)\b",
+}
+_WANTS = {k: re.compile(v, re.I) for k, v in WANTS.items()}
+# The parties of these agreements, as a question names them.
+PARTIES = {
+    "nav": r"\bnav\b",
+    "county": r"\b(fylkeskommune\w*|fylket|fylkesk\w*|county)\b",
+    "municipality": r"\b(kommunen|kommune|bydel\w*|municipality|borough)\b",
+}
+_PARTIES = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
+
 _WHO = re.compile(r"\b(hvem|kven|who|whom|whose)\b", re.I)
 _WHEN = re.compile(r"\b(når|kva tid|when|dato|date|hvilken dag|which day|what day)\b", re.I)
 _SIGN = re.compile(r"\b(signer\w*|sign\w*|undertegn\w*|underskr\w*)", re.I)
@@ -161,6 +191,8 @@ class Query:
     asks_contact: bool
     asks_number: bool
     asks_role: bool
+    wants: frozenset[str] = frozenset()  # answer types (keys of WANTS)
+    parties: frozenset[str] = frozenset()  # parties named (keys of PARTIES)
 
     @property
     def wants_person(self) -> bool:
@@ -197,4 +229,6 @@ def analyse(question: str) -> Query:
         asks_contact=bool(_CONTACT.search(question)),
         asks_number=bool(_NUMBER.search(question)),
         asks_role=bool(_ROLE_WORDS.search(question)),
+        wants=frozenset(k for k, rx in _WANTS.items() if rx.search(question)),
+        parties=frozenset(k for k, rx in _PARTIES.items() if rx.search(question)),
     )

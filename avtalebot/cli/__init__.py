@@ -39,9 +39,31 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD): validity labels use it")
 
-    ev = sub.add_parser("eval", help="measure answer quality on a question set (dev.jsonl format)")
-    ev.add_argument("questions", type=Path)
+    ev = sub.add_parser("eval", help="measure answer quality on question sets (dev.jsonl format)")
+    ev.add_argument("questions", type=Path, nargs="+")
+    ev.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="index these folders first (in an index of their own) and answer from them",
+    )
+    ev.add_argument("--show-wrong", action="store_true", help="list each miss: question, expected, answer, cited")
     ev.add_argument("--json", action="store_true")
+
+    ca = sub.add_parser(
+        "calibrate",
+        help="refit the answer scorer on labelled questions (cross-validated figures first)",
+    )
+    ca.add_argument("questions", type=Path, nargs="+", help="JSONL files in the dev.jsonl format")
+    ca.add_argument("--corpus", type=Path, nargs="+", metavar="DIR", help="the documents the questions are about")
+    ca.add_argument(
+        "--feedback", action="store_true", help="also learn from 👍/👎 given in Slack (data dir feedback.sqlite)"
+    )
+    ca.add_argument("--c", type=float, default=0.1, help="regularisation of the logistic regression (default 0.1)")
+    ca.add_argument("--ablation", action="store_true", help="also measure the model without each feature group")
+    ca.add_argument("--out", type=Path, help="where to write the parameters (default: <data dir>/scorer.json)")
+    ca.add_argument("--dry-run", action="store_true", help="measure only; write nothing")
 
     st = sub.add_parser("status", help="list the indexed documents")
     st.add_argument("--json", action="store_true")

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from avtalebot.cli.quality import cmd_calibrate, cmd_eval  # noqa: F401  (dispatched by name)
 from avtalebot.errors import InputError
 from avtalebot.progress import TqdmProgress
 from avtalebot.settings import Settings
@@ -32,7 +33,11 @@ def print_report(report, out=sys.stdout) -> None:
         f"failed: {len(report.failed)}",
         file=out,
     )
-    print(f"  new embeddings: {report.embedded}  time: {report.seconds:.2f} s", file=out)
+    print(
+        f"  new embeddings: {report.embedded} chunks, {report.units_embedded} answer units "
+        f"(of {report.units})  time: {report.seconds:.2f} s",
+        file=out,
+    )
     for name, reason in report.failed:
         print(f"  FAILED {name}: {reason}", file=out)
     for name, same in report.duplicates:
@@ -72,15 +77,22 @@ def _parse_as_of(value: str | None) -> date | None:
 
 
 def format_answer(answer) -> str:
+    """The answer, then its sources: one line per document with the numbers of its passages."""
     from avtalebot.answer.labels import label
 
     lines = [answer.text]
     if answer.citations:
         lines += ["", label(answer.lang, "sources") + ":"]
+        by_doc: dict[str, list] = {}
         for c in answer.citations:
-            status = f" ({label(answer.lang, c.status)})" if c.status else ""
-            where = c.title if c.section in ("", c.title) else f"{c.title} — {c.section}"
-            lines.append(f"[{c.n}] {where} ({c.source}){status}")
+            by_doc.setdefault(c.doc_id or c.source, []).append(c)
+        for cites in by_doc.values():
+            first = cites[0]
+            marks = "".join(f"[{c.n}]" for c in cites)
+            sections = list(dict.fromkeys(c.section for c in cites if c.section not in ("", c.title)))
+            where = first.title + (f" — {'; '.join(sections)}" if sections else "")
+            status = f" ({label(answer.lang, first.status)})" if first.status else ""
+            lines.append(f"{marks} {where} ({first.source}){status}")
     return "\n".join(lines)
 
 
@@ -119,33 +131,6 @@ def cmd_ask(settings: Settings, args) -> int:
             print(_answer_json(answer, extra, ms), flush=True)
         else:
             print(f"## {extra['id']}: {row['q']}\n{format_answer(answer)}\n({ms} ms)\n")
-    return 0
-
-
-def cmd_eval(settings: Settings, args) -> int:
-    from avtalebot.evaluation import evaluate, read_jsonl
-    from avtalebot.wiring import build_app
-
-    rows = read_jsonl(args.questions, ("q",))
-    app = build_app(settings)
-    result = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-        return 0
-    for d in result["details"]:
-        mark = "ok " if d["correct"] else "BAD"
-        print(f"{mark} {d['id']}: {d['q']}  ({d['latency_ms']} ms)")
-    print()
-    for key in (
-        "questions",
-        "answer_accuracy",
-        "gold_source_top4",
-        "abstention_out_of_scope",
-        "false_abstention",
-        "latency_ms_p50",
-        "latency_ms_p95",
-    ):
-        print(f"{key:26s} {result[key]}")
     return 0
 
 
@@ -191,7 +176,7 @@ def cmd_slack(settings: Settings, args) -> int:
 
 
 def cmd_feedback(settings: Settings, args) -> int:
-    from bot.feedback import FeedbackStore
+    from avtalebot.feedback import FeedbackStore
 
     store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout

@@ -1,4 +1,7 @@
-"""Answers given and feedback received, in SQLite under the data dir."""
+"""Answers given and feedback received, in SQLite under the data dir.
+
+Core, not Slack: the CLI exports it, `avtalebot calibrate --feedback` learns from it, and any front end
+(the Slack bot, a review site) writes to it."""
 
 from __future__ import annotations
 
@@ -73,27 +76,33 @@ class FeedbackStore:
             )
             self._db.commit()
 
-    def export_jsonl(self, out: TextIO) -> int:
+    def records(self) -> list[dict]:
+        """Every vote with the question and the answer it was given on (citations included)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT f.answer_id, f.vote, f.user, f.created_at, a.question, a.answer, a.citations, a.channel "
                 "FROM feedback f LEFT JOIN answers a ON a.id = f.answer_id ORDER BY f.id"
             ).fetchall()
-        for answer_id, vote, user, created, question, answer, cites, channel in rows:
-            out.write(
-                json.dumps(
-                    {
-                        "answer_id": answer_id,
-                        "vote": vote,
-                        "user": user,
-                        "time": created,
-                        "channel": channel,
-                        "question": question,
-                        "answer": answer,
-                        "citations": json.loads(cites or "[]"),
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
-        return len(rows)
+        return [
+            {
+                "answer_id": answer_id,
+                "vote": vote,
+                "user": user,
+                "time": created,
+                "channel": channel,
+                "question": question,
+                "answer": answer,
+                "citations": json.loads(cites or "[]"),
+            }
+            for answer_id, vote, user, created, question, answer, cites, channel in rows
+        ]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def export_jsonl(self, out: TextIO) -> int:
+        records = self.records()
+        for rec in records:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return len(records)

@@ -1,0 +1,58 @@
+"""Stage 4 of answering: answer or decline, and which candidates to quote.
+
+One calibrated threshold on the scorer's confidence decides. The best candidate leads; up to two
+more follow when their probability is at least `support_ratio` of the best one's and they come from
+other passages (never a list item of a list already quoted, never a fact whose passage is quoted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from avtalebot.answer.candidates import Candidate
+
+MAX_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    answer: bool
+    chosen: tuple[int, ...]  # indices into the candidates, best first
+    best: int | None  # the best candidate, also when declining (to name the nearest document)
+    confidence: float
+
+
+def _covers(a: Candidate, b: Candidate) -> bool:
+    """Quoting a already shows b (or the same passage)."""
+    if a.doc_id != b.doc_id:
+        return False
+    if a.start < b.end and b.start < a.end:
+        return True
+    if a.kind == "leadin" and b.kind == "item" and b.context and a.text.startswith(b.context):
+        return b.start > a.start and b.start - a.end < len(a.text) + 2
+    return False
+
+
+def decide(
+    scores: np.ndarray, confidence: float, candidates: list[Candidate], threshold: float, support_ratio: float
+) -> Decision:
+    """scores: the ranker's logits; confidence: the probability that the best candidate answers."""
+    if not len(candidates):
+        return Decision(False, (), None, 0.0)
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    if confidence < threshold:
+        return Decision(False, (), best, confidence)
+    prob = 1.0 / (1.0 + np.exp(-scores))
+    chosen = [best]
+    for i in order[1:]:
+        i = int(i)
+        if len(chosen) >= MAX_QUOTES or prob[i] < support_ratio * prob[best]:
+            break
+        c = candidates[i]
+        if any(_covers(candidates[j], c) or _covers(c, candidates[j]) for j in chosen):
+            continue
+        chosen.append(i)
+    return Decision(True, tuple(chosen), best, confidence)

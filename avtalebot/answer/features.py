@@ -1,0 +1,279 @@
+"""Stage 3a of answering: describe every candidate by the same numeric features.
+
+Which features carry weight is learned (see scorer.py and `avtalebot calibrate`); nothing here is
+tuned to a question. Features fall into groups (named in GROUPS, for the ablation table):
+meaning (multilingual e5 similarity of the question to the unit in its list or table context, to its
+chunk, to its neighbours), words (IDF-weighted coverage of the question, within-document coverage,
+compounds and cognates, BM25 at unit level, lead-in and section matches), retrieval (the chunk's fused
+rank, the document's rank), answer type (the question wants a person, a date, an age … and the
+candidate holds one), party (the question names a party and the candidate's list belongs to it or to
+another), document (not in force, another place or year than asked), shape (kind, length).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from avtalebot.answer.candidates import Candidate, Pool
+from avtalebot.answer.followup import PLACE_RE
+from avtalebot.answer.lexical import (
+    TYPES,
+    QueryWords,
+    length_feature,
+    local_weights,
+    log1p,
+    relative,
+    terms_of,
+    text_info,
+)
+from avtalebot.answer.query import PARTIES, Query
+from vectorstore.index import LoadedIndex
+
+_PARTY_RX = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
+_BOTH = re.compile(r"\b(begge|partane|partene|both parties)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A question about an earlier version ("den forrige avtalen", "the old agreement", "gjaldt").
+_ASKS_OLD = re.compile(r"\b(forrige|gamle|gamla|tidlegare|tidligere|previous|former|old|gjaldt)\b", re.I)
+KINDS = ["sentence", "item", "leadin", "row", "fact"]
+FACTS = ["contact", "validity", "signed"]
+SPECIFIC = {
+    "person",
+    "date",
+    "number",
+    "amount",
+    "age",
+    "duration",
+    "frequency",
+    "email",
+    "phone",
+    "validity",
+}
+
+GROUPS = {
+    "meaning": [
+        "dense",
+        "dense_rel",
+        "dense_chunk",
+        "dense_passage",
+        "dense_neighbour",
+        "dense_doc",
+        "en_dense_rel",
+        "has_vector",
+    ],
+    "words": [
+        "cov",
+        "cov_rel",
+        "cov_ctx",
+        "cov_context_only",
+        "cov_section",
+        "cov_local",
+        "cov_local_rel",
+        "cov_fuzzy",
+        "bm25",
+        "bm25_rel",
+        "en_cov",
+    ],
+    "retrieval": ["retrieved", "rank_inv", "doc_rank_inv"],
+    "type": [f"type_{t}" for t in TYPES] + ["type_any", "type_miss", "fact_fits"],
+    "party": ["party_match", "party_conflict"],
+    "document": ["not_in_force", "old_asked", "place_miss", "year_hit", "year_miss"],
+    "shape": [f"kind_{k}" for k in KINDS]
+    + [f"fact_{f}" for f in FACTS]
+    + ["leadin_list", "leadin_other", "signed_asked", "log_len", "heading"],
+    "question": ["q_unknown", "q_dense"],
+}
+FEATURES = [f for group in GROUPS.values() for f in group]
+
+
+def doc_years(doc: dict, text: str) -> set[str]:
+    """The years a document is about: in its title and opening lines, and its validity period."""
+    years = set(_YEAR.findall(f"{doc['title']} {text[:400]}"))
+    meta = doc["meta"]
+    if meta.get("valid_from") and meta.get("valid_to"):
+        years |= {str(y) for y in range(int(meta["valid_from"][:4]), int(meta["valid_to"][:4]) + 1)}
+    return years
+
+
+@dataclass
+class DocInfo:
+    not_in_force: bool
+    place_miss: bool
+    year_hit: bool
+    year_miss: bool
+    context: frozenset[str]  # terms describing the whole document: title and parties
+
+
+def doc_infos(
+    query: Query, pool: Pool, index: LoadedIndex, status: dict[str, tuple[str, str]]
+) -> dict[str, DocInfo]:
+    places = [m.group(0).lower().replace(" ", "-") for m in PLACE_RE.finditer(query.text)]
+    years = set(_YEAR.findall(query.text))
+    out = {}
+    for doc_id in {c.doc_id for c in pool.candidates}:
+        doc = index.docs[doc_id]
+        raw = index.doc_text(doc_id) if (places or years) else ""
+        text = raw.lower().replace(" ", "-")
+        in_doc = years & doc_years(doc, raw) if years else set()
+        out[doc_id] = DocInfo(
+            not_in_force=status.get(doc_id, ("",))[0] in ("expired", "superseded", "not yet in force"),
+            place_miss=bool(places) and not any(p in text for p in places),
+            year_hit=bool(years) and in_doc == years,
+            year_miss=bool(years) and not in_doc,
+            context=terms_of(f"{doc['title']} {' '.join(doc['meta'].get('parties', []))}"),
+        )
+    return out
+
+
+def _party_of(c: Candidate) -> set[str]:
+    """Whose list or sentence this is: the lead-in's party for an item, else the sentence's opening."""
+    text = c.context if c.kind == "item" and c.context else c.text[:80]
+    if _BOTH.search(text):
+        return {"both"}
+    return {k for k, rx in _PARTY_RX.items() if rx.search(text)}
+
+
+def featurize(
+    query: Query,
+    pool: Pool,
+    index: LoadedIndex,
+    qvec: np.ndarray,
+    q_dense: float,
+    status: dict[str, tuple[str, str]],
+) -> np.ndarray:
+    """One row of FEATURES per candidate of the pool."""
+    cands = pool.candidates
+    n = len(cands)
+    if not n:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    qw = QueryWords(query, index.keyword)
+    infos = doc_infos(query, pool, index, status)
+    own = [text_info(c.own) for c in cands]
+    ctx = [terms_of(c.context) for c in cands]
+    section = [terms_of(c.chunk.section) | infos[c.doc_id].context for c in cands]
+    m_own = qw.matches([i.terms for i in own])
+    m_ctx = qw.matches(ctx)
+    m_sec = qw.matches(section)
+    m_unit = m_own | m_ctx
+    dense = _dense(cands, index, qvec)
+    col: dict[str, np.ndarray] = {}
+    col["dense"] = dense
+    col["dense_rel"] = relative(dense)
+    col["dense_chunk"] = _group_max(dense, [c.chunk.chunk_id for c in cands])
+    col["dense_passage"] = _chunk_dense(cands, index, qvec)
+    col["dense_neighbour"] = _neighbours(cands, dense)
+    col["dense_doc"] = _group_max(dense, [c.doc_id for c in cands])
+    col["has_vector"] = np.asarray([c.row is not None for c in cands], dtype=float)
+    col["cov"] = qw.coverage(m_own)
+    col["cov_rel"] = relative(col["cov"])
+    col["cov_ctx"] = qw.coverage(m_unit | m_sec)
+    col["cov_context_only"] = qw.coverage(m_ctx)
+    col["cov_section"] = qw.coverage(m_sec)
+    col["cov_local"] = qw.coverage(m_unit, local_weights(m_unit, [c.doc_id for c in cands]))
+    col["cov_local_rel"] = relative(col["cov_local"])
+    col["cov_fuzzy"] = qw.coverage(m_unit | qw.fuzzy([i.words for i in own]))
+    bm25 = qw.bm25(qw.counts(own), np.asarray([i.length for i in own], dtype=float))
+    col["bm25"] = log1p(bm25)
+    col["bm25_rel"] = bm25 / (bm25.max() or 1.0)
+    en = float(query.lang == "en")
+    col["en_dense_rel"] = col["dense_rel"] * en
+    col["en_cov"] = col["cov"] * en
+    col["retrieved"] = np.asarray([c.rank is not None for c in cands], dtype=float)
+    col["rank_inv"] = np.asarray([1.0 / (1 + c.rank) if c.rank is not None else 0.0 for c in cands])
+    doc_rank = {d: i for i, d in enumerate(pool.doc_order)}
+    col["doc_rank_inv"] = np.asarray(
+        [1.0 / (1 + doc_rank[c.doc_id]) if c.doc_id in doc_rank else 0.0 for c in cands]
+    )
+    has = [i.has | ({"list"} if c.kind == "leadin" else set()) for i, c in zip(own, cands, strict=True)]
+    for t in TYPES:
+        col[f"type_{t}"] = np.asarray([t in query.wants and t in h for h in has], dtype=float)
+    specific = query.wants & SPECIFIC
+    col["type_any"] = np.asarray([bool(query.wants & h) for h in has], dtype=float)
+    col["type_miss"] = np.asarray([bool(specific) and not specific & h for h in has], dtype=float)
+    col["fact_fits"] = np.asarray([_fact_fits(c, query) for c in cands], dtype=float)
+    parties = [_party_of(c) for c in cands]
+    one = len(query.parties) == 1
+    col["party_match"] = np.asarray([one and bool(p & query.parties) for p in parties], dtype=float)
+    col["party_conflict"] = np.asarray(
+        [one and bool(p - query.parties - {"both"}) and not p & query.parties for p in parties], dtype=float
+    )
+    asks_old = bool(_ASKS_OLD.search(query.text))
+    for name, attr in (
+        ("not_in_force", "not_in_force"),
+        ("place_miss", "place_miss"),
+        ("year_hit", "year_hit"),
+        ("year_miss", "year_miss"),
+    ):
+        col[name] = np.asarray([getattr(infos[c.doc_id], attr) for c in cands], dtype=float)
+    col["old_asked"] = col["not_in_force"] * float(asks_old)
+    for k in KINDS:
+        col[f"kind_{k}"] = np.asarray([c.kind == k for c in cands], dtype=float)
+    for k in FACTS:
+        col[f"fact_{k}"] = np.asarray([c.fact_kind == k for c in cands], dtype=float)
+    wants_list = "list" in query.wants
+    col["leadin_list"] = col["kind_leadin"] * float(wants_list)
+    col["leadin_other"] = col["kind_leadin"] * float(not wants_list)
+    col["signed_asked"] = np.asarray([c.signed and query.asks_signed for c in cands], dtype=float)
+    col["log_len"] = np.asarray([length_feature(c.text) for c in cands])
+    col["heading"] = np.asarray(
+        [
+            c.kind == "sentence" and len(c.text) < 70 and not c.text.rstrip().endswith((".", "?", "!"))
+            for c in cands
+        ],
+        dtype=float,
+    )
+    col["q_unknown"] = np.full(n, qw.unknown)
+    col["q_dense"] = np.full(n, q_dense)
+    return np.stack([np.asarray(col[f], dtype=np.float32) for f in FEATURES], axis=1)
+
+
+def _fact_fits(c: Candidate, query: Query) -> bool:
+    if c.fact_kind == "contact":
+        return bool(query.wants & {"person", "email", "phone"})
+    if c.fact_kind == "validity":
+        return "validity" in query.wants
+    return c.fact_kind == "signed" and query.asks_signed and "date" in query.wants
+
+
+def _group_max(values: np.ndarray, keys: list[str]) -> np.ndarray:
+    best: dict[str, float] = {}
+    for k, v in zip(keys, values, strict=True):
+        best[k] = max(best.get(k, -1.0), float(v))
+    return np.asarray([best[k] for k in keys])
+
+
+def _dense(cands: list[Candidate], index: LoadedIndex, qvec: np.ndarray) -> np.ndarray:
+    """Similarity of the question to each candidate's unit (a fact: the unit it was taken from)."""
+    rows = [c.row for c in cands if c.row is not None]
+    out = np.zeros(len(cands))
+    if rows and index.units is not None:
+        sims = index.units.similarities_at(np.asarray(rows), qvec)
+        out[[i for i, c in enumerate(cands) if c.row is not None]] = sims
+    return out
+
+
+def _chunk_dense(cands: list[Candidate], index: LoadedIndex, qvec: np.ndarray) -> np.ndarray:
+    """Similarity of the question to each candidate's whole chunk (as retrieval embedded it)."""
+    ids = list(dict.fromkeys(c.chunk.chunk_id for c in cands))
+    rows = [index.chunks.vector_row(i) for i in ids]
+    if index.chunk_vectors is None or any(r is None or r < 0 for r in rows):
+        return np.zeros(len(cands))
+    sims = dict(zip(ids, index.chunk_vectors.similarities_at(np.asarray(rows), qvec), strict=True))
+    return np.asarray([sims[c.chunk.chunk_id] for c in cands])
+
+
+def _neighbours(cands: list[Candidate], dense: np.ndarray) -> np.ndarray:
+    """The best similarity among a unit's neighbours in its chunk (a terse answer's context)."""
+    out = dense.copy()
+    for i, c in enumerate(cands):
+        if c.kind == "fact":
+            continue
+        near = [
+            dense[j]
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(cands) and cands[j].kind != "fact" and cands[j].chunk.chunk_id == c.chunk.chunk_id
+        ]
+        out[i] = max(near, default=dense[i])
+    return out

@@ -1,0 +1,163 @@
+"""Word-level evidence for the features: which of the question's words each candidate holds (by stem,
+by spelling), weighted by IDF over the index or within one document, BM25 per unit, and the answer
+types a text holds. Per-text work is cached: the same units come back question after question."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from avtalebot.answer.query import Query
+from avtalebot.text import content_terms, words
+from vectorstore.keyword import KeywordIndex
+
+_NUM_WORD = (
+    r"(?:en|ein|éin|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+(?:[,.]\d+)?)"
+)
+_TIME = r"(?:dag|dagar|dager|days?|uke|uker|veke|veker|weeks?|måned|måneder|månad|månader|months?|år|years?|timer?)"
+_MONTH = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+# The answer types a passage can hold (what WANTS in query.py asks for).
+HAS = {
+    "person": re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)? [A-ZÆØÅ][a-zæøåéü]+\b"),
+    "date": re.compile(
+        rf"\b\d{{1,2}}\.\s?({_MONTH})|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b(19|20)\d{{2}}\b|\b({_MONTH}|våren|hausten|høsten)\b",
+        re.I,
+    ),
+    "number": re.compile(rf"\b{_NUM_WORD}\b", re.I),
+    "amount": re.compile(
+        r"\b(kr|kroner|NOK)\b|\d\s?%|\bprosent\b|\b\d{1,3}(?:[ .]\d{3})+\b|\bgratis\b|\bdekk", re.I
+    ),
+    "age": re.compile(r"\b\d{2}\s?år\b|\b(alder|år gamle|fylt \d+)", re.I),
+    "duration": re.compile(rf"\b{_NUM_WORD}\s+{_TIME}\b|\binnen\b|\binnan\b", re.I),
+    "frequency": re.compile(
+        rf"\b{_NUM_WORD}\s+(ganger|gonger|gang|gong)\b|\b(hver|hvert|kvar|kvart|annankvar|annenhver|annakvar)\s+\w+"
+        r"|\b(årlig|månedlig|ukentlig|kvartalsvis|årleg|månadleg|vekentleg)\b",
+        re.I,
+    ),
+    "email": re.compile(r"[\w.+-]+@[\w-]+\.\w+"),
+    "phone": re.compile(r"\b\d{3}\s?\d{2}\s?\d{3}\b|\+47"),
+    "validity": re.compile(
+        r"\b(gjelder|gjeld|gyldig\w*|varighet|avtaleperiode|i kraft|til og med|ut \d{4})\b|\d{4}\s*[–-]\s*\d{4}",
+        re.I,
+    ),
+    "place": re.compile(r"\b(i|på|ved|hos)\s+[A-ZÆØÅ][a-zæøå]+"),
+}
+TYPES = [*HAS, "list"]  # "list": a lead-in, whose list holds what its items hold
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    terms: frozenset[str]
+    counts: dict[str, int]
+    length: int
+    words: frozenset[str]
+    has: frozenset[str]
+
+
+@lru_cache(maxsize=65_536)
+def text_info(text: str) -> TextInfo:
+    terms = content_terms(text)
+    counts: dict[str, int] = {}
+    for t in terms:
+        counts[t] = counts.get(t, 0) + 1
+    has = frozenset(k for k, rx in HAS.items() if rx.search(text))
+    return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has)
+
+
+@lru_cache(maxsize=16_384)
+def terms_of(text: str) -> frozenset[str]:
+    return frozenset(content_terms(text))
+
+
+@lru_cache(maxsize=100_000)
+def _trigrams(word: str) -> frozenset[str]:
+    return frozenset(word[i : i + 3] for i in range(len(word) - 2))
+
+
+def similar(a: str, b: str) -> bool:
+    """Compounds and cognates: 'plassar' in 'sommarjobbplassar', 'coordinator' ~ 'koordinator'."""
+    if len(a) < 5 or len(b) < 5:
+        return False
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) >= 0.75 * min(len(ta), len(tb))
+
+
+class QueryWords:
+    """The question's words with their IDF weights over the index (a word the index never saw
+    weighs as much as its rarest known word)."""
+
+    def __init__(self, query: Query, kw: KeywordIndex) -> None:
+        self.groups = query.groups
+        self.words = query.group_words
+        known = [any(kw.known(t) for t in g) for g in self.groups]
+        idf = [max(kw.idf(t) for t in g) if k else 0.0 for g, k in zip(self.groups, known, strict=True)]
+        top = max((v for v, k in zip(idf, known, strict=True) if k), default=1.0)
+        self.idf = np.asarray([v if k else top for v, k in zip(idf, known, strict=True)], dtype=np.float64)
+        self.bm25_idf = np.asarray(idf, dtype=np.float64)
+        self.unknown = (1.0 - sum(known) / len(known)) if known else 1.0
+
+    def matches(self, term_sets: list[frozenset[str]]) -> np.ndarray:
+        """(candidates × question words): the candidate holds one of the word's stems."""
+        out = np.zeros((len(term_sets), len(self.groups)), dtype=bool)
+        for j, g in enumerate(self.groups):
+            out[:, j] = [any(t in s for t in g) for s in term_sets]
+        return out
+
+    def counts(self, infos: list[TextInfo]) -> np.ndarray:
+        out = np.zeros((len(infos), len(self.groups)))
+        for j, g in enumerate(self.groups):
+            out[:, j] = [max((i.counts.get(t, 0) for t in g), default=0) for i in infos]
+        return out
+
+    def fuzzy(self, word_sets: list[frozenset[str]]) -> np.ndarray:
+        """(candidates × question words): the candidate holds a word spelled like the question's."""
+        vocab = set().union(*word_sets) if word_sets else set()
+        out = np.zeros((len(word_sets), len(self.groups)), dtype=bool)
+        for j, qw in enumerate(self.words):
+            near = {w for w in vocab if similar(qw, w)}
+            if near:
+                out[:, j] = [bool(near & s) for s in word_sets]
+        return out
+
+    def coverage(self, match: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Weighted share of the question's words each candidate holds."""
+        w = self.idf if weights is None else weights
+        total = w.sum(axis=-1)
+        return (match * w).sum(axis=-1) / np.where(total > 0, total, 1.0)
+
+    def bm25(self, tf: np.ndarray, lengths: np.ndarray, k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+        norm = k1 * (1 - b + b * lengths / max(float(lengths.mean()), 1.0))
+        return (
+            ((tf * (k1 + 1) / (tf + norm[:, None])) * self.bm25_idf).sum(axis=1)
+            if tf.size
+            else np.zeros(len(lengths))
+        )
+
+
+def local_weights(match: np.ndarray, doc_of: list[str]) -> np.ndarray:
+    """Within-document IDF of each question word, per candidate: a word found in most passages of a
+    document (its place, its programme) tells those passages apart less than one found in few."""
+    out = np.zeros(match.shape)
+    docs = np.asarray(doc_of)
+    for d in set(doc_of):
+        rows = docs == d
+        n = rows.sum()
+        out[rows] = np.log((n + 1) / (1 + match[rows].sum(axis=0))) + 0.1
+    return out
+
+
+def relative(values: np.ndarray) -> np.ndarray:
+    return values - values.max() if len(values) else values
+
+
+def log1p(values: np.ndarray) -> np.ndarray:
+    return np.log1p(np.maximum(values, 0.0))
+
+
+def length_feature(text: str) -> float:
+    return math.log1p(len(text))

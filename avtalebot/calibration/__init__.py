@@ -1,0 +1,1 @@
+"""Fitting the answer scorer on labelled questions and measuring it on documents it was not fitted on."""

@@ -1,0 +1,163 @@
+"""`avtalebot eval` and `avtalebot calibrate`: measure answers, and refit the scorer on labelled questions."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from avtalebot.errors import InputError
+from avtalebot.settings import Settings
+
+_HEADLINE = (
+    "questions",
+    "answer_accuracy",
+    "gold_source_top4",
+    "abstention_out_of_scope",
+    "abstention_unanswerable",
+    "false_abstention",
+    "answer_chars_median",
+    "answer_chars_max",
+    "latency_ms_p50",
+    "latency_ms_p95",
+)
+
+
+def read_questions(paths: list[Path]) -> list[dict]:
+    from avtalebot.evaluation import read_jsonl
+
+    rows = [row for p in paths for row in read_jsonl(p, ("q",))]
+    if not rows:
+        raise InputError("the question files hold no questions")
+    return rows
+
+
+def _answer_settings(settings: Settings, corpus: list[Path] | None, quiet: bool) -> Settings:
+    if not corpus:
+        return settings
+    from avtalebot.corpus_index import index_corpus
+
+    return index_corpus(settings, corpus, quiet=quiet)
+
+
+def print_summary(summary: dict, title: str, out=sys.stdout) -> None:
+    print(title, file=out)
+    for key in _HEADLINE:
+        if summary.get(key) is not None:
+            print(f"  {key:26s} {summary[key]}", file=out)
+    for name in ("by_kind", "by_lang"):
+        parts = ", ".join(f"{k} {v}" for k, v in summary.get(name, {}).items())
+        print(f"  {name:26s} {parts}", file=out)
+
+
+def print_wrong(details: list[dict], out=sys.stdout) -> None:
+    for d in details:
+        if d["correct"]:
+            continue
+        want = "decline" if not d["in_scope"] else " | ".join(d["expected"]) + f"  (in {d['source']})"
+        print(f"\nWRONG {d['id']} [{d['kind']}/{d['lang']}] {d['q']}", file=out)
+        print(f"  expected: {want}", file=out)
+        print(f"  cited:    {', '.join(dict.fromkeys(d['cited'])) or '-'}", file=out)
+        answer = d["answer"].replace("\n", "\n            ")
+        print(f"  answered: {answer[:700]}", file=out)
+
+
+def cmd_eval(settings: Settings, args) -> int:
+    from avtalebot.evaluation import evaluate
+    from avtalebot.wiring import build_app
+
+    rows = read_questions(args.questions)
+    app = build_app(_answer_settings(settings, args.corpus, args.json))
+    result = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for d in result["details"]:
+        mark = "ok " if d["correct"] else "BAD"
+        print(f"{mark} {d['id']}: {d['q']}  ({d['latency_ms']} ms)")
+    print()
+    print_summary(result, "Results")
+    if args.show_wrong:
+        print_wrong(result["details"])
+    return 0
+
+
+def cmd_calibrate(settings: Settings, args) -> int:
+    """Refit the scorer on labelled questions (and feedback): leave-documents-out figures first, then
+    in-sample; write the parameters (keeping the previous ones) unless --dry-run."""
+    from avtalebot.answer.extractive import ExtractiveAnswerer
+    from avtalebot.answer.scorer import USER_FILE, load_scorer
+    from avtalebot.calibration import fitting
+    from avtalebot.calibration.examples import feedback_examples, labelled_examples
+    from avtalebot.evaluation import summarize
+    from avtalebot.feedback import FeedbackStore
+    from vectorstore.embedders import build_embedder
+    from vectorstore.retriever import LiveIndex
+    from vectorstore.snapshots import Layout
+
+    rows = read_questions(args.questions)
+    answer_settings = _answer_settings(settings, args.corpus, False)
+    live = LiveIndex(answer_settings, Layout(Path(answer_settings.data_dir)), build_embedder(answer_settings))
+    answerer = ExtractiveAnswerer(live=live, scorer=load_scorer(settings.data_dir))
+    t0 = time.perf_counter()
+    print(f"preparing {len(rows)} questions …", file=sys.stderr)
+    examples = labelled_examples(answerer, rows)
+    if args.feedback:
+        store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+        try:
+            extra = feedback_examples(answerer, store.records())
+        finally:
+            store.close()
+        print(f"feedback: {len(extra)} rated answers whose passages are still indexed", file=sys.stderr)
+        examples += extra
+    groups = len({e.group for e in examples})
+    if groups < 2:
+        raise InputError(
+            "calibration needs questions about at least two documents (folds leave documents out)"
+        )
+
+    def fold(n: int, total: int) -> None:
+        print(f"\r  cross-validation: fold {n}/{total}", end="" if n < total else "\n", file=sys.stderr)
+
+    cv = summarize(fitting.cross_validate(answerer, examples, args.c, on_fold=fold))
+    params = fitting.fit(answerer, examples, args.c)
+    in_sample = summarize(fitting.answer_details(answerer, examples, params))
+    print_summary(
+        cv, f"Leave-documents-out ({groups} documents, each answered by a scorer fitted without it)"
+    )
+    print_summary(in_sample, "In-sample (fitted and measured on the same questions)")
+    print(f"  decline threshold {params.threshold:.3f}, quote ratio {params.support_ratio}")
+    print("Feature weights (standardised, largest first):")
+    for name, w in fitting.weights(params.ranker)[:15]:
+        print(f"  {name:22s} {w:+.3f}")
+    if args.ablation:
+        print("Ablation (leave-documents-out accuracy / declines without each feature group):")
+        for name, s in fitting.ablation(answerer, examples, args.c).items():
+            print(
+                f"  {name:22s} accuracy {s['answer_accuracy']}  out-of-scope declined "
+                f"{s['abstention_out_of_scope']}  unanswerable declined {s['abstention_unanswerable']}"
+            )
+    params.trained_on = {
+        "questions": len(rows),
+        "feedback": len(examples) - len(rows),
+        "files": [str(p) for p in args.questions],
+        "fitted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "leave_documents_out": {k: v for k, v in cv.items() if k != "details"},
+        "in_sample": in_sample,
+    }
+    print(f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    out = Path(args.out) if args.out else Path(settings.data_dir) / USER_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        kept = out.with_name(f"{out.name}.prev-{time.strftime('%Y%m%dT%H%M%S')}")
+        out.rename(kept)
+        print(f"previous parameters kept as {kept}")
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(params.to_json(), encoding="utf-8")
+    tmp.replace(out)
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,45 @@
+"""An index of a given corpus in a data directory of its own, for `eval --corpus` and `calibrate --corpus`.
+
+It lives under <data dir>/corpora/<key> and is kept, so running again only syncs what changed in
+the folders (and embeds nothing it has embedded before). The live index is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+from avtalebot.errors import InputError
+from avtalebot.progress import TqdmProgress
+from avtalebot.settings import Settings
+
+
+def corpus_settings(settings: Settings, folders: list[Path]) -> Settings:
+    resolved = sorted(str(Path(f).resolve()) for f in folders)
+    key = hashlib.sha1("\n".join(resolved).encode("utf-8")).hexdigest()[:12]
+    return settings.model_copy(update={"data_dir": Path(settings.data_dir) / "corpora" / key})
+
+
+def index_corpus(settings: Settings, folders: list[Path], *, quiet: bool = False) -> Settings:
+    """Sync the folders into their own index; returns settings that answer from it."""
+    from avtalebot.sync import Syncer
+    from vectorstore.embedders import build_embedder
+    from vectorstore.snapshots import Layout
+
+    missing = [str(f) for f in folders if not Path(f).exists()]
+    if missing:
+        raise InputError(f"no such corpus folder: {', '.join(missing)}")
+    side = corpus_settings(settings, folders)
+    progress = TqdmProgress(enabled=not quiet)
+    try:
+        report = Syncer(side, Layout(Path(side.data_dir)), build_embedder(side)).sync(
+            list(folders), wait=True, progress=progress
+        )
+    finally:
+        progress.close()
+    for name, reason in report.failed:
+        print(f"avtalebot: not indexed {name}: {reason}", file=sys.stderr)
+    if not report.documents:
+        raise InputError(f"nothing could be indexed from {', '.join(map(str, folders))}")
+    return side

@@ -31,6 +31,9 @@ class DocMeta:
     valid_to: str = ""  # ISO date when it could be derived
     validity_text: str = ""  # the sentence stating validity, as written
     validity_span: tuple[int, int] = (0, 0)
+    replaces_years: tuple[int, ...] = ()  # the period or year of the agreement it says it replaces
+    replaces_text: str = ""  # the sentence saying so
+    replaces_span: tuple[int, int] = (0, 0)
     contacts: tuple[Contact, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +45,8 @@ class DocMeta:
         d["parties"] = tuple(d.get("parties", ()))
         d["signed_span"] = tuple(d.get("signed_span", (0, 0)))
         d["validity_span"] = tuple(d.get("validity_span", (0, 0)))
+        d["replaces_years"] = tuple(d.get("replaces_years", ()))
+        d["replaces_span"] = tuple(d.get("replaces_span", (0, 0)))
         d["contacts"] = tuple(Contact(**c) for c in d.get("contacts", ()))
         return cls(**d)
 

@@ -91,8 +91,13 @@ def _dash_lists(lines: list[str]) -> list[str]:
     return out
 
 
+_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+
+
 def _join_broken_paragraphs(text: str) -> str:
-    """PDF-style breaks: a paragraph ending mid-sentence continued after a blank line in lowercase."""
+    """PDF-style breaks: a paragraph ending mid-sentence continued after a blank line in lowercase,
+    and a date wrapped after its day ('1.\njanuar 2024')."""
+    text = re.sub(rf"(?<=\b\d\.)\n(?=(?:{_MONTHS})\b)|(?<=\b\d\d\.)\n(?=(?:{_MONTHS})\b)", " ", text)
     text = re.sub(r"(?<=[a-zæøå,])\n\n(?=[a-zæøå])", " ", text)
     return re.sub(r"(?<=[\wæøå,;-])\n(?=[a-zæøå])", " ", text)  # hard-wrapped lines
 
@@ -109,13 +114,66 @@ def clean_text(raw: str) -> str:
     return _join_broken_paragraphs(text)
 
 
-def pick_title(text: str, fallback: str) -> str:
-    """The first meaningful line: not boilerplate, not a date or a label, of a sensible length."""
+# A heading that starts by naming the kind of document ('SAMARBEIDSAVTALE OM …', 'Referat frå …').
+_DOC_TYPE = re.compile(
+    r"^\W*(\w*avtale|\w*rettleiar|\w*veileder|retningslinj\w*|tjenestebeskrivelse|referat|\w*rapport|høring)\b",
+    re.I,
+)
+_TRAILING_CONNECTOR = re.compile(r"\b(og|mellom|om|for|med|i|av|til|ved)$|[–:-]$", re.I)
+_MAX_TITLE = 160
+
+
+def _title_lines(text: str) -> list[str]:
+    """The first few meaningful lines (not furniture, dates, labels or bullets)."""
+    out = []
     for line in text.split("\n"):
         s = line.strip()
-        if len(s) < 8 or len(s) > 160 or s.startswith("•"):
+        if not s:
+            if out:
+                out.append("")  # keep paragraph breaks
             continue
-        if re.fullmatch(r"[\d.:\s/-]+", s) or s.lower().startswith(("publisert", "innsendt")):
+        if s.startswith("•") or re.fullmatch(r"[\d.:\s/-]+", s) or s.lower().startswith(("publisert", "innsendt")):
             continue
-        return s.rstrip(" .")
-    return fallback
+        out.append(s)
+        if len([x for x in out if x]) >= 6:
+            break
+    return out
+
+
+def pick_title(text: str, fallback: str) -> str:
+    """A title that names the document: the first meaningful line, continued while it breaks off
+    ('… fylkeskommune og' / 'mellom'), a lone word such as 'SAMARBEIDSAVTALE' joined with the lines
+    that follow it, and the line naming the kind of document preferred to a line naming only parties."""
+    lines = [x for x in _title_lines(text) if x]
+    candidates: list[str] = []
+    i = 0
+    while i < len(lines) and len(candidates) < 3:
+        parts = [lines[i]]
+        i += 1
+        # continue a title that breaks off ('… og'), a lone heading word ('SAMARBEIDSAVTALE') or a
+        # title whose next line carries on in lowercase ('mellom …')
+        while i < len(lines) and len(" ".join(parts)) < _MAX_TITLE and (
+            _TRAILING_CONNECTOR.search(parts[-1])
+            or (len(parts) == 1 and len(parts[0].split()) == 1)
+            or (lines[i][:1].islower() and not parts[-1].endswith((".", "?", "!")))
+        ):
+            parts.append(lines[i])
+            i += 1
+        title = " ".join(parts)
+        if len(title) >= 8:
+            candidates.append(_clip(title))
+    if not candidates:
+        return fallback
+    first = candidates[0]
+    if not _DOC_TYPE.search(first):
+        named = next((c for c in candidates[1:2] if _DOC_TYPE.search(c) and len(c) <= 100), None)
+        if named and len(first) <= 80:
+            return _clip(f"{named} – {first}")
+    return first.rstrip(" .")
+
+
+def _clip(title: str) -> str:
+    if len(title) <= _MAX_TITLE:
+        return title
+    cut = title.rfind(" ", 0, _MAX_TITLE)
+    return title[: cut if cut > 40 else _MAX_TITLE].rstrip(" ,–-") + " …"

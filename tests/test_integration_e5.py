@@ -138,6 +138,6 @@ def test_watch_syncs_a_folder_on_change_and_status_lists_it(tmp_path):
         watcher.wait(timeout=10)
     assert "agder.txt" in docs
     row = docs["agder.txt"]
-    assert row["validity"].endswith("2028-12-31") and row["status"] == "in force" and row["chunks"] >= 1
+    assert row["valid_to"] == "2028-12-31" and row["status"] == "in_force" and row["chunks"] >= 1
     assert set(row["parties"]) == {"NAV Agder", "Agder fylkeskommune"}
     assert docs["000_79bbc97b4693ca02.txt"]["status"] == "superseded"

@@ -26,9 +26,9 @@ def test_validity_labels_on_the_seed_corpus():
     assert now["000"] == ("superseded", "003")  # Viken, before the 2024 split -> Østfold's agreement
     assert now["004"] == ("superseded", "003")
     assert now["002"][0] == "expired"  # 1 January 2021 + four years
-    assert now["001"][0] == "in force" and now["003"][0] == "in force"
+    assert now["001"][0] == "in_force" and now["003"][0] == "in_force"
     before = statuses(docs, date(2023, 5, 1))
-    assert before["002"][0] == "in force" and before["001"][0] == "not yet in force"
+    assert before["002"][0] == "in_force" and before["001"][0] == "not_yet_in_force"
     assert before["000"][0] != "superseded"  # Viken still existed
 
 

@@ -7,8 +7,8 @@ from datetime import date
 
 from avtalebot.answer.labels import label
 from avtalebot.types import Contact, DocMeta
+from ingest.dates import MONTHS
 from ingest.gazetteer import role_in_english
-from ingest.metadata import MONTHS
 
 _MONTH_NAMES = {v: k for k, v in MONTHS.items()}
 _EN_MONTHS = [

@@ -30,6 +30,7 @@ from avtalebot.answer.lexical import (
     text_info,
 )
 from avtalebot.answer.query import PARTIES, Query
+from avtalebot.answer.validity import NOT_IN_FORCE
 from vectorstore.index import LoadedIndex
 
 _PARTY_RX = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
@@ -118,7 +119,7 @@ def doc_infos(
         text = raw.lower().replace(" ", "-")
         in_doc = years & doc_years(doc, raw) if years else set()
         out[doc_id] = DocInfo(
-            not_in_force=status.get(doc_id, ("",))[0] in ("expired", "superseded", "not yet in force"),
+            not_in_force=status.get(doc_id, ("",))[0] in NOT_IN_FORCE,
             place_miss=bool(places) and not any(p in text for p in places),
             year_hit=bool(years) and in_doc == years,
             year_miss=bool(years) and not in_doc,

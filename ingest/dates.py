@@ -1,0 +1,74 @@
+"""Dates as Norwegian agreements write them: '1. august 2024', '01.08.2024', 'ut 2027', and ranges
+('1. august 2024 – 31. juli 2027', 'fra … til og med …', 'fra … og løper i tre år, til …')."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    "januar": 1,
+    "februar": 2,
+    "mars": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "desember": 12,
+}
+_MONTH = "|".join(MONTHS)
+DATE_TXT = rf"\d{{1,2}}\.\s*(?:{_MONTH})(?:\s+\d{{4}})?"
+DATE_NUM = r"\d{1,2}\.\d{1,2}\.\d{4}"
+DATE = rf"(?:{DATE_NUM}|{DATE_TXT})"
+DATE_ANY = re.compile(DATE, re.I)
+_YEARS_WORD = {"ett": 1, "eitt": 1, "ein": 1, "en": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "ti": 10}
+_NUM = r"(\d{1,2}|ett|eitt|ein|en|to|tre|fire|fem|seks|ti)"
+DURATION = re.compile(
+    rf"\b{_NUM}[- ]?årig\b|\b(?:gjelder|gjeld|løper|varer|i)\s+(?:i\s+)?{_NUM}\s+år\b",
+    re.I,
+)
+_DASH = r"\s*(?:–|—|-|til og med|t\.o\.m\.?|til)\s*"
+RANGE = re.compile(rf"({DATE})\s*(?:–|—|-)\s*({DATE})", re.I)
+YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:–|—|-)\s*((?:19|20)\d{2})\b")
+
+
+def parse_date(text: str, default_year: int | None = None) -> date | None:
+    """'1. januar 2021' or '11.12.2023' -> date; a date without a year needs default_year."""
+    text = " ".join(text.strip().lower().split())
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if m:
+        d, mo, y = map(int, m.groups())
+    else:
+        m = re.fullmatch(rf"(\d{{1,2}})\.\s?({_MONTH})(?:\s(\d{{4}}))?", text)
+        if not m:
+            return None
+        d, mo = int(m.group(1)), MONTHS[m.group(2)]
+        y = int(m.group(3)) if m.group(3) else default_year
+        if y is None:
+            return None
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def years_of(text: str) -> int | None:
+    """'fireårig', 'i fire år', 'løper i tre år' -> the number of years."""
+    m = DURATION.search(text)
+    if not m:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
+    return int(_YEARS_WORD.get(word, word)) if word.isdigit() or word in _YEARS_WORD else None
+
+
+def add_years(start: date, years: int) -> date:
+    """The last day of a period of whole years starting on `start`."""
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return end - timedelta(days=1)

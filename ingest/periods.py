@@ -142,12 +142,10 @@ def validity(text: str, year: int | None, signed: Signing) -> Period:
         if _ON_SIGNING.search(statement) and not start and signed.date:
             d = parse_date(signed.date, year)
             start = d.isoformat() if d else ""
-        if start and not period.valid_from:
-            period.valid_from = start
-            used.append((s, e))
-        if end and not period.valid_to:
-            period.valid_to = end
-            used.append((s, e))
+        if (start and not period.valid_from) or (end and not period.valid_to):
+            used.append(_line_span(text, s) if text[s:e] != statement else (s, e))
+        period.valid_from = period.valid_from or start
+        period.valid_to = period.valid_to or end
         if period.valid_from and period.valid_to:
             break
     if period.valid_from and not period.valid_to:
@@ -159,9 +157,10 @@ def validity(text: str, year: int | None, signed: Signing) -> Period:
     if period.valid_from and period.valid_to and period.valid_to < period.valid_from:
         period.valid_to = ""
     if used:
-        used.sort()
-        period.span = (used[0][0], used[-1][1])
-        period.text = " ".join(dict.fromkeys(text[s:e] for s, e in used))
+        # the passage cited for the period: the statement that gives its end (what is asked most),
+        # else the one that gives its start; every statement used is kept as text
+        period.span = used[-1] if period.valid_to else used[0]
+        period.text = " ".join(dict.fromkeys(text[a:b] for a, b in used))
     return period
 
 

@@ -18,7 +18,7 @@ from avtalebot.answer.scorer import DECISION, Linear, ScorerParams, decision_fea
 from avtalebot.calibration.examples import Example
 from avtalebot.evaluation import detail, summarize
 
-RATIOS = (0.3, 0.45, 0.6, 0.75, 0.9, 1.01)  # 1.01: only the best candidate is quoted
+RATIOS = (0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.01)  # 1.01: only the best candidate is quoted
 MEDIAN_CHARS = 500  # the answer-length target a ratio must meet
 INNER_FOLDS = 5
 

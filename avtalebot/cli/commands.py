@@ -146,7 +146,7 @@ def cmd_status(settings: Settings, args) -> int:
     for r in rows:
         print(f"- {r['source']}: {r['title']}")
         print(
-            f"    parties: {', '.join(r['parties']) or '-'} | validity: {r['validity'] or 'unknown'} ({r['status'].replace('_', ' ')}"
+            f"    parties: {', '.join(r['parties']) or '-'} | validity: {r['validity'] or 'not stated'} ({r['status'].replace('_', ' ')}"
             + (f" by {r['superseded_by']})" if r["superseded_by"] else ")")
         )
         print(

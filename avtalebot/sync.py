@@ -60,6 +60,7 @@ class SyncReport:
     embedded: int = 0
     units: int = 0  # answer units indexed (each with its own vector)
     units_embedded: int = 0
+    units_seconds: float = 0.0  # time spent embedding answer units
     snapshot_id: str | None = None
     seconds: float = 0.0
 
@@ -333,6 +334,7 @@ class Syncer:
         report.chunks = stats.chunks
         report.units = stats.units
         report.units_embedded = stats.units_embedded
+        report.units_seconds = stats.units_seconds
         self.collect_garbage()
 
     def collect_garbage(self) -> None:

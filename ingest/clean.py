@@ -99,6 +99,8 @@ def _join_broken_paragraphs(text: str) -> str:
     and a date wrapped after its day ('1.\njanuar 2024')."""
     text = re.sub(rf"(?<=\b\d\.)\n(?=(?:{_MONTHS})\b)|(?<=\b\d\d\.)\n(?=(?:{_MONTHS})\b)", " ", text)
     text = re.sub(r"(?<=[a-zæøå,])\n\n(?=[a-zæøå])", " ", text)
+    text = re.sub(r"(?<=[a-zæøå])\n(?=\d+(?:,|\s+[a-zæøå]))", " ", text)  # '… prøve i\n2024, og 61 bestod'
+
     return re.sub(r"(?<=[\wæøå,;-])\n(?=[a-zæøå])", " ", text)  # hard-wrapped lines
 
 

@@ -1,6 +1,6 @@
 """The obvious setup we measure against: RecursiveCharacterTextSplitter 500/50 on the raw file
-text + Chroma + all-MiniLM-L6-v2, top-4 chunks shown as the answer. No cleaning, no keyword
-index, no abstention."""
+text (a PDF, .docx or HTML file's extracted text, as any loader gives it) + Chroma + all-MiniLM-L6-v2,
+top-4 chunks shown as the answer. No cleaning, no keyword index, no abstention."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from pathlib import Path
 from vectorstore.cache import EmbeddingCache, embed_with_cache
 from vectorstore.chroma_store import DenseIndex
 from vectorstore.embedders import NamedEmbeddings
+
+
+def raw_text(path: Path) -> str:
+    """The file's text without any cleaning: plain files as they are, others through a loader."""
+    if path.suffix.lower() in (".txt", ".md", ".markdown", ".text"):
+        return path.read_text(encoding="utf-8", errors="replace")
+    from ingest.loaders import loader_for
+
+    return loader_for(path)(path.read_bytes())[0]
 
 
 class NaiveRAG:
@@ -30,7 +39,7 @@ class NaiveRAG:
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
         ids, texts, metas = [], [], []
         for f in files:
-            for i, piece in enumerate(splitter.split_text(f.read_text(encoding="utf-8", errors="replace"))):
+            for i, piece in enumerate(splitter.split_text(raw_text(f))):
                 ids.append(f"{f.name}:{i}")
                 texts.append(piece)
                 metas.append({"source": f.name})

@@ -80,9 +80,8 @@ class ExtractiveAnswerer:
         """Score, decide and compose (with another scorer's parameters when calibrating)."""
         scorer = scorer or self.scorer
         scores = scorer.predict(prep.x)
-        return self.decide_and_compose(
-            prep, scores, scorer.confidence(prep.x, scores, prep.lang), scorer.params
-        )
+        confidence = scorer.confidence(prep.x, scores, prep.lang, [c.doc_id for c in prep.pool.candidates])
+        return self.decide_and_compose(prep, scores, confidence, scorer.params)
 
     def decide_and_compose(
         self, prep: Prepared, scores: np.ndarray, confidence: float, params: ScorerParams

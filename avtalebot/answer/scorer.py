@@ -31,10 +31,13 @@ USER_FILE = "scorer.json"  # in the data directory
 DECISION = [
     "top",
     "gap",
+    "top3",
+    "top_docs",
     "top_dense",
     "top_cov_ctx",
     "top_cov_local",
     "top_type_miss",
+    "top_type_any",
     "q_dense",
     "q_unknown",
     "en",
@@ -102,25 +105,32 @@ class ScorerParams:
             raise ConfigError(f"cannot read the scorer parameters in {path}: {exc}") from exc
 
 
-def decision_features(x: np.ndarray, scores: np.ndarray, lang: str) -> np.ndarray:
-    """What the question as a whole shows, read off its best candidate (values in DECISION order)."""
+def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> np.ndarray:
+    """What the question as a whole shows, read off its best candidates (values in DECISION order):
+    the best score and its lead, how well the next ones agree, how many documents the best five come
+    from, and the best candidate's meaning, word and answer-type match."""
+    en = float(lang == "en")
     if not len(scores):
-        return np.asarray([-10.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, float(lang == "en")])
+        return np.asarray([-10.0, 0.0, -10.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, en])
     order = np.argsort(-scores)
     best = x[order[0]]
     gap = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 5.0
+    spread = len({docs[i] for i in order[:5]}) if docs else 1
     col = FEATURES.index
     return np.asarray(
         [
             float(scores[order[0]]),
             gap,
+            float(scores[order[:3]].mean()),
+            float(spread),
             best[col("dense")],
             best[col("cov_ctx")],
             best[col("cov_local")],
             best[col("type_miss")],
+            best[col("type_any")],
             best[col("q_dense")],
             best[col("q_unknown")],
-            float(lang == "en"),
+            en,
         ]
     )
 
@@ -142,11 +152,11 @@ class Scorer:
         mean, scale, coef = self._r
         return ((np.asarray(x, dtype=np.float64) - mean) / scale) @ coef + self.params.ranker.intercept
 
-    def confidence(self, x: np.ndarray, scores: np.ndarray, lang: str) -> float:
+    def confidence(self, x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> float:
+        """Probability that the best candidate answers; docs: each candidate's document."""
         mean, scale, coef = self._c
-        z = float(
-            ((decision_features(x, scores, lang) - mean) / scale) @ coef + self.params.confidence.intercept
-        )
+        evidence = decision_features(x, scores, lang, docs)
+        z = float(((evidence - mean) / scale) @ coef + self.params.confidence.intercept)
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -163,6 +173,8 @@ def fit_linear(
     """Logistic regression (scikit-learn, imported only here: calibration, not answering)."""
     from sklearn.linear_model import LogisticRegression
 
+    if x.shape[1] != len(names):
+        raise ValueError(f"{x.shape[1]} feature columns but {len(names)} feature names")
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0

@@ -20,6 +20,10 @@ COLUMNS = [
     ("ingest_fresh_chunks_per_s", "fresh ch/s"),
     ("raw_embed_chunks_per_s", "raw embed ch/s"),
     ("ingest_vs_raw", "ingest/raw"),
+    ("ingest_vs_raw_without_units", "… w/o units"),
+    ("units", "units"),
+    ("units_share_of_ingest", "units share"),
+    ("unit_vectors_mb", "unit vec MB"),
     ("embedded_fresh", "fresh embeds"),
     ("noop_reindex_s", "no-op s"),
     ("latency_p50", "q p50 ms"),
@@ -83,9 +87,10 @@ def run_bench(settings: Settings, args) -> int:
 
     work.mkdir(parents=True, exist_ok=True)
     phases = ["ingest", "serve"] + ([] if args.no_naive else ["naive"])
-    steps = [("dev", 0)] + [(p, s) for s in sizes for p in phases]
+    steps = [("dev", 0), ("eval", 0)] + [(p, s) for s in sizes for p in phases]
     rows: dict[int, dict] = {s: {"size": s} for s in sizes}
     dev: dict = {}
+    evals: dict = {}
     with tqdm(total=len(steps), desc="bench", file=sys.stderr, unit="step") as bar:
         for phase, size in steps:
             bar.set_postfix_str(f"{phase} {size or 'dev'}")
@@ -93,6 +98,8 @@ def run_bench(settings: Settings, args) -> int:
             _log_result(work, phase, result)
             if phase == "dev":
                 dev = result
+            elif phase == "eval":
+                evals = result
             else:
                 rows[size].update(result)
             bar.update(1)
@@ -100,7 +107,12 @@ def run_bench(settings: Settings, args) -> int:
         lat = row.pop("latency_ms", None) or {}
         row.update({f"latency_{k}": v for k, v in lat.items()})
         row.pop("naive_latency_ms", None)
-    out = {"embedder": args.embedder or settings.embedder, "sizes": [rows[s] for s in sizes], "dev": dev}
+    out = {
+        "embedder": args.embedder or settings.embedder,
+        "sizes": [rows[s] for s in sizes],
+        "dev": dev,
+        "eval": evals,
+    }
 
     if args.plot:
         plot(out["sizes"], args.plot)
@@ -124,6 +136,20 @@ def table(out: dict) -> str:
         lines.append(
             f"  naive: accuracy {dev['dev_naive_accuracy']}, gold source top-4 {dev['dev_naive_top4']}, "
             f"abstention out-of-scope {dev['dev_naive_abstention_out_of_scope']}"
+        )
+        lines.append("")
+    ev = out.get("eval")
+    if ev:
+        lines.append(f"Quality on all {ev['eval_questions']} labelled questions in eval/ (sample corpus + eval/agreements):")
+        lines.append(
+            f"  ours : accuracy {ev['eval_accuracy']} (by language {ev['eval_by_lang']}), gold source top-4 "
+            f"{ev['eval_top4']}, declined out-of-scope {ev['eval_abstention_out_of_scope']}, unanswerable "
+            f"{ev['eval_abstention_unanswerable']}, false declines {ev['eval_false_abstention']}, "
+            f"median answer {ev['eval_answer_chars_median']} chars"
+        )
+        lines.append(
+            f"  naive: accuracy {ev['eval_naive_accuracy']}, gold source top-4 {ev['eval_naive_top4']}, "
+            "never declines"
         )
         lines.append("")
     heads = [h for _, h in COLUMNS]

@@ -79,6 +79,9 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
     noop_s = time.perf_counter() - t0
     _keep_vectors(data / "cache" / "embeddings.sqlite", shared_cache)  # later runs reuse the vectors
     fresh_rate = report.embedded / ingest_s if report.embedded else None
+    chunk_s = ingest_s - report.units_seconds  # the same ingest without embedding answer units
+    fresh_rate_chunks = report.embedded / chunk_s if report.embedded and chunk_s > 0 else None
+    units_dir = data / "snapshots" / report.snapshot_id / "units"
     return {
         "size": size,
         "documents": report.documents,
@@ -91,6 +94,14 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
         # the whole ingest's time charged to the chunks it had to embed: cache hits never flatter it
         "ingest_fresh_chunks_per_s": round(fresh_rate, 2) if fresh_rate else None,
         "ingest_vs_raw": round(fresh_rate / raw_rate, 3) if fresh_rate else None,
+        "units": report.units,
+        "units_embedded_fresh": report.units_embedded,
+        "units_embed_s": round(report.units_seconds, 2),
+        "units_share_of_ingest": round(report.units_seconds / ingest_s, 3) if ingest_s else None,
+        "unit_vectors_mb": round(sum(f.stat().st_size for f in units_dir.iterdir()) / 1e6, 2)
+        if units_dir.exists()
+        else None,
+        "ingest_vs_raw_without_units": round(fresh_rate_chunks / raw_rate, 3) if fresh_rate_chunks else None,
         "noop_reindex_s": round(noop_s, 3),
         "noop_was_noop": noop.snapshot_id == report.snapshot_id,
         "ingest_peak_rss_mb": round(peak_rss_mb(), 1),
@@ -207,7 +218,41 @@ def phase_dev(size: int, work: Path, queries: int) -> dict:
     }
 
 
-PHASES = {"ingest": phase_ingest, "serve": phase_serve, "naive": phase_naive, "dev": phase_dev}
+def phase_eval(size: int, work: Path, queries: int) -> dict:
+    """Both systems on every labelled question set in eval/ over the sample corpus and the constructed
+    agreements indexed together (the set `avtalebot calibrate` fits on: in-sample for ours)."""
+    from avtalebot.evaluation import evaluate, read_jsonl
+    from avtalebot.settings import Settings
+    from avtalebot.sync import Syncer
+    from avtalebot.wiring import build_app
+    from vectorstore.snapshots import Layout
+
+    root = Path(__file__).resolve().parents[2]
+    folders = [root / "corpus", root / "eval" / "agreements"]
+    rows = [r for f in sorted((root / "eval").glob("*.jsonl")) for r in read_jsonl(f, ("q",))]
+    data = work / "ours-eval"
+    settings = Settings(data_dir=data, embedder="e5-small")
+    app = build_app(settings)
+    Syncer(settings, Layout(data), app.embedder).sync(folders)
+    ours = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
+    files = sorted(p for f in folders for p in f.iterdir() if p.is_file())
+    naive = naive_quality(files, rows, work / "naive-eval", work)
+    return {
+        "eval_questions": len(rows),
+        "eval_accuracy": ours["answer_accuracy"],
+        "eval_top4": ours["gold_source_top4"],
+        "eval_by_lang": ours["by_lang"],
+        "eval_abstention_out_of_scope": ours["abstention_out_of_scope"],
+        "eval_abstention_unanswerable": ours["abstention_unanswerable"],
+        "eval_false_abstention": ours["false_abstention"],
+        "eval_answer_chars_median": ours["answer_chars_median"],
+        "eval_latency_ms_p50": ours["latency_ms_p50"],
+        "eval_latency_ms_p95": ours["latency_ms_p95"],
+        **{f"eval_{k}": v for k, v in naive.items()},
+    }
+
+
+PHASES = {"ingest": phase_ingest, "serve": phase_serve, "naive": phase_naive, "dev": phase_dev, "eval": phase_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

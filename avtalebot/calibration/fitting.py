@@ -56,7 +56,8 @@ def _score(examples: list[Example], ranker: Linear, drop: set[str] | None) -> li
     for e in examples:
         x = _masked(e.prep.x, drop)
         scores = ranker.apply(x) if len(x) else np.zeros(0)
-        out.append(_Scored(e, scores, decision_features(x, scores, e.prep.lang)))
+        docs = [c.doc_id for c in e.prep.pool.candidates]
+        out.append(_Scored(e, scores, decision_features(x, scores, e.prep.lang, docs)))
     return out
 
 

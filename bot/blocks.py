@@ -47,8 +47,11 @@ def answer_blocks(
                 "elements": [{"type": "plain_text", "text": label(lang, "sources"), "emoji": False}],
             }
         )
+        by_doc: dict[str, list[Citation]] = {}
         for c in answer.citations:
-            blocks.append(citation_block(c, answer_id, source_notes.get(c.n, ""), lang))
+            by_doc.setdefault(c.doc_id or c.source, []).append(c)
+        for cites in by_doc.values():  # one title per document, a button per passage
+            blocks += document_blocks(cites, answer_id, source_notes.get(cites[0].n, ""), lang)
     actions = []
     if not answer.abstained:
         actions += [
@@ -80,21 +83,38 @@ def answer_blocks(
     return blocks
 
 
-def citation_block(c: Citation, answer_id: str, note: str, lang: str) -> dict:
-    where = c.title if c.section in ("", c.title) else f"{c.title} — {c.section}"
-    line = f"[{c.n}] {where}"
+def _source_button(c: Citation, answer_id: str, lang: str, numbered: bool) -> dict:
+    text = bot_label(lang, "show_source") + (f" [{c.n}]" if numbered else "")
+    return {
+        "type": "button",
+        "action_id": f"show_source_{c.n}",
+        "value": f"{answer_id}:{c.n}",
+        "text": plain(text),
+    }
+
+
+def document_blocks(cites: list[Citation], answer_id: str, note: str, lang: str) -> list[dict]:
+    """A document's line in the sources: '[1][3] Title — sections · validity', with 'Vis kilde' for
+    its first passage beside it and one more button per further passage below it."""
+    first = cites[0]
+    sections = list(dict.fromkeys(c.section for c in cites if c.section not in ("", c.title)))
+    line = "".join(f"[{c.n}]" for c in cites) + f" {first.title}"
+    if sections:
+        line += " — " + "; ".join(sections)
     if note:
         line += f" · {note}"
-    return {
-        "type": "section",
-        "text": plain(line, 2000),
-        "accessory": {
-            "type": "button",
-            "action_id": f"show_source_{c.n}",
-            "value": f"{answer_id}:{c.n}",
-            "text": plain(bot_label(lang, "show_source")),
-        },
-    }
+    many = len(cites) > 1
+    blocks = [
+        {
+            "type": "section",
+            "text": plain(line, 2000),
+            "accessory": _source_button(first, answer_id, lang, many),
+        }
+    ]
+    if many:
+        buttons = [_source_button(c, answer_id, lang, True) for c in cites[1:5]]
+        blocks.append({"type": "actions", "block_id": f"sources_{answer_id}_{first.n}", "elements": buttons})
+    return blocks
 
 
 def split_messages(blocks: list[dict], limit: int = MAX_BLOCKS) -> list[list[dict]]:

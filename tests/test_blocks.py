@@ -61,3 +61,16 @@ def test_source_modal_highlights_the_passage_in_its_paragraph():
     assert section[1]["style"] == {"bold": True}
     fields = " ".join(f["text"] for f in view["blocks"][-1]["fields"])
     assert "NAV Agder" in fields and "f.txt" in fields and "gjeldende" in fields
+
+
+def test_sources_group_the_passages_of_one_document():
+    cites = (
+        Citation(1, "a.txt", "Avtale A", "§ 3", "a:1", "x", 0.5, "docA", 0, 5),
+        Citation(2, "b.txt", "Avtale B", "", "b:1", "y", 0.4, "docB", 0, 5),
+        Citation(3, "a.txt", "Avtale A", "§ 4", "a:2", "z", 0.3, "docA", 10, 15),
+    )
+    blocks = answer_blocks(Answer("«x» [1]\n\n«y» [2]\n\n«z» [3]", cites, False, "nb"), "a9", {1: "gjeldende"})
+    titles = [b["text"]["text"] for b in blocks if b.get("accessory", {}).get("action_id", "").startswith("show_source")]
+    assert titles == ["[1][3] Avtale A — § 3; § 4 · gjeldende", "[2] Avtale B"]
+    ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert "show_source_3" in ids  # every passage keeps its own button

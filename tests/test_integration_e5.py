@@ -141,3 +141,26 @@ def test_watch_syncs_a_folder_on_change_and_status_lists_it(tmp_path):
     assert row["valid_to"] == "2028-12-31" and row["status"] == "in_force" and row["chunks"] >= 1
     assert set(row["parties"]) == {"NAV Agder", "Agder fylkeskommune"}
     assert docs["000_79bbc97b4693ca02.txt"]["status"] == "superseded"
+
+
+def test_eval_on_a_corpus_with_breakdown_and_misses(tmp_path):
+    """`eval --corpus` indexes the sample corpus and the constructed agreements in an index of their
+    own and measures every labelled question set; these are the sets the shipped scorer was fitted on
+    (in-sample), so this guards against regressions, and the CLI prints the misses on request."""
+    from tests.conftest import ROOT
+
+    sets = [str(ROOT / "eval" / f) for f in ("dev.jsonl", "agreements_a.jsonl", "agreements_b.jsonl")]
+    run = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "data"), "eval", *sets, "--corpus"]
+    run += [str(CORPUS), str(ROOT / "eval" / "agreements")]
+    res = subprocess.run([*run, "--json"], capture_output=True, text=True, check=True)
+    figures = json.loads(res.stdout)
+    assert figures["questions"] == 202
+    assert figures["answer_accuracy"] >= 0.85 and figures["false_abstention"] <= 0.05
+    assert figures["abstention_out_of_scope"] >= 0.8
+    assert figures["answer_chars_max"] <= 1200 and figures["answer_chars_median"] <= 500
+    assert set(figures["by_lang"]) == {"nb", "nn", "en"} and "unanswerable" in figures["by_kind"]
+    out = subprocess.run([*run, "--show-wrong"], capture_output=True, text=True, check=True).stdout
+    assert "by_kind" in out and "by_lang" in out
+    wrong = [d for d in figures["details"] if not d["correct"]]
+    assert out.count("\nWRONG ") == len(wrong) and (not wrong or "expected:" in out)
+    assert "bm25s" not in res.stderr and "DEBUG" not in res.stderr  # quiet CLI

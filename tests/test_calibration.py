@@ -1,0 +1,98 @@
+"""Calibration: labels, leave-documents-out folds, the fitted parameters answering exactly as the
+answering path does, feedback as labels, and the CLI writing (and keeping) parameter files.
+Fast: the hash embedder over the sample corpus, with the dev questions."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from avtalebot.answer.scorer import Scorer, ScorerParams
+from avtalebot.calibration import fitting
+from avtalebot.calibration.examples import feedback_examples, label_candidates, labelled_examples
+from avtalebot.evaluation import read_jsonl, summarize
+from tests.conftest import DEV
+
+
+@pytest.fixture
+def examples(answerer):
+    return labelled_examples(answerer, read_jsonl(DEV, ("q",)))
+
+
+def test_labels_mark_expected_strings_in_the_expected_document(answerer, examples):
+    for e in examples:
+        if e.row["source"] is None:
+            assert e.y.sum() == 0 and e.weight.sum() == pytest.approx(1.0)
+            continue
+        docs = e.prep.index.docs
+        for c, y in zip(e.prep.pool.candidates, e.y, strict=True):
+            if y:
+                assert docs[c.doc_id]["source"] == e.row["source"]
+                assert any(a.lower() in c.shown.lower() for a in e.row["answer_any"])
+    prep = answerer.prepare("Hva er aldersgrensen for Aktiv mot læreplass?")
+    y, known = label_candidates(prep, {"source": "000_79bbc97b4693ca02.txt", "answer_any": ["24"]})
+    whole_lists = [c for c, k in zip(prep.pool.candidates, known, strict=True) if c.kind == "leadin" and not k]
+    assert y.sum() >= 1 and all("24" in c.text for c in whole_lists)  # a list holding it is left unlabelled
+
+
+def test_folds_leave_each_document_out(answerer, examples, monkeypatch):
+    seen = []
+    real_fit = fitting.fit
+
+    def recording_fit(answerer, train, c, drop=None):
+        seen.append({e.group for e in train})
+        return real_fit(answerer, train, c, drop)
+
+    monkeypatch.setattr(fitting, "fit", recording_fit)
+    details = fitting.cross_validate(answerer, examples, 0.1)
+    groups = sorted({e.group for e in examples})
+    assert len(seen) == len(groups) and len(details) == len(examples)
+    for held_out, train_groups in zip(groups, seen, strict=True):
+        assert held_out not in train_groups and train_groups == set(groups) - {held_out}
+    assert 0.0 <= summarize(details)["answer_accuracy"] <= 1.0
+
+
+def test_fitted_parameters_answer_as_the_answering_path_does(answerer, examples):
+    params = fitting.fit(answerer, examples, 0.1)
+    via_calibration = fitting.answer_details(answerer, examples, params)
+    scorer = Scorer(ScorerParams.from_dict(json.loads(params.to_json())))  # through the file format
+    for e, d in zip(examples, via_calibration, strict=True):
+        answer = answerer.finish(e.prep, scorer)
+        assert answer.text == d["answer"] and answer.abstained == d["abstained"], e.row["q"]
+    assert 0.0 <= params.threshold <= 1.0 and params.support_ratio in fitting.RATIOS
+
+
+def test_feedback_turns_rated_passages_into_labels(answerer):
+    q = "Hvem signerte avtalen for Østfold fylkeskommune?"
+    answer = answerer.answer(q)
+    cites = [c.to_dict() for c in answer.citations[:1]]
+    up, down = feedback_examples(
+        answerer,
+        [{"vote": "up", "question": q, "citations": cites}, {"vote": "down", "question": q, "citations": cites}],
+    )
+    assert up.y.sum() >= 1 and not up.evaluate and np.isclose(up.weight.sum(), 1.0)
+    assert down.y.sum() == 0 and down.weight.sum() == pytest.approx(1.0)
+    assert np.count_nonzero(down.weight) == np.count_nonzero(up.y)  # only the rated passages count
+    assert feedback_examples(answerer, [{"vote": "up", "question": q, "citations": []}]) == []
+
+
+def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameters(
+    answerer, settings, tmp_path, monkeypatch, capsys
+):
+    from avtalebot.cli import main
+
+    monkeypatch.setattr("vectorstore.embedders.build_embedder", lambda s: answerer._live._embedder)
+    data = str(settings.data_dir)
+    assert main(["--data-dir", data, "calibrate", str(DEV), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Leave-documents-out") < out.index("In-sample") and "dry run" in out
+    assert not (settings.data_dir / "scorer.json").exists()
+    assert main(["--data-dir", data, "calibrate", str(DEV)]) == 0
+    first = (settings.data_dir / "scorer.json").read_text()
+    assert main(["--data-dir", data, "calibrate", str(DEV)]) == 0
+    kept = list(settings.data_dir.glob("scorer.json.prev-*"))
+    assert len(kept) == 1 and kept[0].read_text() == first
+    params = ScorerParams.from_file(settings.data_dir / "scorer.json")
+    assert params.trained_on["questions"] == 25 and "leave_documents_out" in params.trained_on

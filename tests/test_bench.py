@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from avtalebot.bench.generator import generate, question_sample
+from avtalebot.bench.run import table
 from avtalebot.cli import main
 from ingest.pipeline import parse_bytes
 
@@ -62,8 +63,14 @@ def test_bench_1000_chunks_end_to_end(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "bench" in res.stderr and "embedding chunks" in res.stderr  # the progress bars
     logged = [json.loads(line) for line in (tmp_path / "data" / "bench" / "results.jsonl").open()]
-    assert [r["phase"] for r in logged] == ["dev", "ingest", "serve", "naive"]
-    assert logged[1]["ingest_vs_raw"] == row["ingest_vs_raw"]
+    assert [r["phase"] for r in logged] == ["dev", "eval", "ingest", "serve", "naive"]
+    assert logged[2]["ingest_vs_raw"] == row["ingest_vs_raw"]
+    # the answer units' extra ingest cost is shown, and both systems are measured on the labelled sets
+    assert row["units"] > row["chunks"] and row["units_embedded_fresh"] > 0 and row["unit_vectors_mb"] > 0
+    assert 0 < row["units_share_of_ingest"] < 1 and row["ingest_vs_raw_without_units"] > row["ingest_vs_raw"]
+    ev = out["eval"]
+    assert ev["eval_questions"] == 202 and ev["eval_accuracy"] > ev["eval_naive_accuracy"]
+    assert "Quality on all 202 labelled questions" in table(out)
 
 
 def test_interrupted_runs_keep_their_vectors(tmp_path):

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from avtalebot.collect import FoundFile, collect
-from avtalebot.errors import AvtalebotError, EmbedderMismatchError
+from avtalebot.errors import AvtalebotError, EmbedderMismatchError, InputError
 from avtalebot.settings import Settings
 from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
@@ -112,7 +112,6 @@ class _State:
         self.new_docs: dict[str, dict] = {}
         self.fresh_chunks: dict[str, list[Chunk]] = {}
         self.fresh_texts: dict[str, bytes] = {}  # UTF-8: half the size of a str with "–" or "’" in it
-        self.by_hash: dict[str, dict] = {}
 
     @cached_property
     def old_chunks(self) -> ChunkTable | None:
@@ -166,14 +165,18 @@ class Syncer:
         rebuild: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
+        allow_removals: bool = False,
     ) -> SyncReport:
+        """Make the index match the files and folders. A sync that would remove every indexed
+        document, or more than half of them (an empty or unmounted folder), is refused unless
+        allow_removals."""
         t0 = time.perf_counter()
         with ingest_lock(self._layout, wait=wait):
             for path in stale_builds(self._layout):  # left by a reindex that was killed
                 drop_snapshot_data(self._settings, self._layout, path.name)
             state = self._state(rebuild)
             try:
-                report = self._sync_locked(paths, rebuild, progress, state)
+                report = self._sync_locked(paths, rebuild, progress, state, allow_removals)
             finally:
                 state.close()
         report.seconds = time.perf_counter() - t0
@@ -193,26 +196,35 @@ class Syncer:
         return _State(self._layout, live, {} if rebuild else manifest["docs"], reparse)
 
     def _sync_locked(
-        self, paths: list[Path], rebuild: bool, progress: Progress | None, st: _State
+        self, paths: list[Path], rebuild: bool, progress: Progress | None, st: _State, allow_removals: bool
     ) -> SyncReport:
         report = SyncReport()
         files, failures, roots = collect(paths)
         report.failed.extend(failures)
         by_source = {d["source"]: d for d in st.old_docs.values()}
-        alias_of = {a: d for d in st.old_docs.values() for a in d.get("aliases", [])}
-        seen: set[str] = set()
+        read: list[_Read] = []
         for found in files:
             if progress:
                 progress("parse", 1, len(files))
-            seen.add(found.source)
-            self._one_file(found, by_source.get(found.source), alias_of.get(found.source), st, report)
+            got = self._read(found, by_source.get(found.source), st, report)
+            if got is not None:
+                read.append(got)
+        merged: set[str] = set()  # names whose content is indexed under another name
+        for primary, aliases in _by_content(read, by_source):
+            merged.update(aliases)
+            report.duplicates.extend((a, primary.found.source) for a in aliases)
+            self._one_file(primary, by_source.get(primary.found.source), st, report, aliases)
+        seen = {found.source for found in files}
         for doc_id, rec in st.old_docs.items():
-            if doc_id in st.new_docs:
+            if doc_id in st.new_docs or rec["source"] in merged:
                 continue
             if rec["root"] and rec["root"] in roots and rec["source"] not in seen:
                 report.removed.append(rec["source"])
             else:  # not part of this sync (or failed to re-read): keep it as it was
                 st.keep(rec)
+        kept_content = {d["content_hash"] for d in st.new_docs.values()}
+        lost = [r for r in report.removed if by_source[r]["content_hash"] not in kept_content]  # not renames
+        _guard_removals(len(st.old_docs), lost, paths, allow_removals)
         self._report_replacements(st, report)
         report.documents = len(st.new_docs)
         report.chunks = sum(d.get("chunk_count", 0) for d in st.new_docs.values())
@@ -230,68 +242,46 @@ class Syncer:
             report.snapshot_id = st.live
         return report
 
-    def _one_file(
-        self,
-        found: FoundFile,
-        old: dict | None,
-        alias_owner: dict | None,
-        st: _State,
-        report: SyncReport,
-    ) -> None:
-        data = None
+    def _read(self, found: FoundFile, old: dict | None, st: _State, report: SyncReport) -> _Read | None:
+        """The file's content hash (from the manifest when size and time are unchanged), its bytes
+        when they had to be read; None (reported) when it cannot be read."""
         if old and old["size"] == found.size and old["mtime_ns"] == found.mtime_ns and not st.reparse:
-            digest = old["content_hash"]
-        else:
-            try:
-                loader_for(found.path)
-                if found.size > self._settings.max_file_mb * 1e6:
-                    raise AvtalebotError(
-                        f"file is {found.size / 1e6:.1f} MB, over the "
-                        f"{self._settings.max_file_mb:g} MB limit (AVTALEBOT_MAX_FILE_MB)"
-                    )
-                data = found.path.read_bytes()
-            except (AvtalebotError, OSError) as exc:
-                report.failed.append(
-                    (
-                        found.source,
-                        str(exc) if isinstance(exc, AvtalebotError) else (exc.strerror or type(exc).__name__),
-                    )
+            return _Read(found, old["content_hash"], None)
+        try:
+            loader_for(found.path)
+            if found.size > self._settings.max_file_mb * 1e6:
+                raise AvtalebotError(
+                    f"file is {found.size / 1e6:.1f} MB, over the "
+                    f"{self._settings.max_file_mb:g} MB limit (AVTALEBOT_MAX_FILE_MB)"
                 )
-                if old:
-                    st.keep(old)
-                return
-            digest = hashlib.sha256(data).hexdigest()
-        if digest in st.by_hash:
-            primary = st.by_hash[digest]
-            primary["aliases"] = sorted(set(primary["aliases"]) | {found.source})
-            report.duplicates.append((found.source, primary["source"]))
-            return
-        if old and old["content_hash"] == digest and not st.reparse:
-            rec = dict(
-                old,
-                path=str(found.path),
-                root=found.root,
-                size=found.size,
-                mtime_ns=found.mtime_ns,
-                aliases=[],
-            )
-            st.keep(rec)
-            st.by_hash[digest] = rec
-            report.unchanged.append(found.source)
-            return
-        if alias_owner and alias_owner["content_hash"] == digest and alias_owner["doc_id"] in st.new_docs:
+            data = found.path.read_bytes()
+        except (AvtalebotError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, AvtalebotError) else (exc.strerror or type(exc).__name__)
+            report.failed.append((found.source, reason))
+            if old:
+                st.keep(old)
+            return None
+        return _Read(found, hashlib.sha256(data).hexdigest(), data)
+
+    def _one_file(
+        self, item: _Read, old: dict | None, st: _State, report: SyncReport, aliases: list[str]
+    ) -> None:
+        found = item.found
+        if old and old["content_hash"] == item.digest and not st.reparse:
+            rec = dict(old, path=str(found.path), root=found.root, size=found.size, mtime_ns=found.mtime_ns)
+            st.keep(rec | {"aliases": aliases})
             report.unchanged.append(found.source)
             return
         try:
+            data = item.data if item.data is not None else found.path.read_bytes()
             doc = parse_bytes(data, found.source, str(found.path))
-        except AvtalebotError as exc:
+        except (AvtalebotError, OSError) as exc:
             report.failed.append((found.source, str(exc)))
             if old:  # keep the previous version answering rather than losing it
                 st.keep(old)
             return
-        rec = _record(doc, found)
+        rec = _record(doc, found) | {"aliases": aliases}
         st.add(rec, doc)
-        st.by_hash[digest] = rec
         report.warnings.extend((found.source, w) for w in doc.warnings)
         if old:
             report.changed.append(found.source)
@@ -347,6 +337,40 @@ class Syncer:
             retired_s = (now - snapshot_time_ns(newer)) / 1e9
             if older != live and retired_s >= self._settings.snapshot_grace_s:
                 drop_snapshot_data(self._settings, self._layout, older)
+
+
+@dataclass
+class _Read:
+    found: FoundFile
+    digest: str
+    data: bytes | None  # None: unchanged on disk, not read
+
+
+def _by_content(read: list[_Read], by_source: dict[str, dict]) -> list[tuple[_Read, list[str]]]:
+    """Files with the same content are one document: the one already indexed with that content
+    keeps it (so the order of names never decides), else the first name; the others are aliases."""
+    groups: dict[str, list[_Read]] = {}
+    for item in read:
+        groups.setdefault(item.digest, []).append(item)
+    out = []
+    for digest, items in groups.items():
+        def rank(item: _Read) -> tuple[bool, str]:
+            old = by_source.get(item.found.source)
+            return (not (old and old["content_hash"] == digest), item.found.source)
+
+        items.sort(key=rank)
+        out.append((items[0], [i.found.source for i in items[1:]]))
+    return out
+
+
+def _guard_removals(indexed: int, removed: list[str], paths: list[Path], allow: bool) -> None:
+    if allow or not removed or not indexed or (len(removed) < indexed and len(removed) <= indexed / 2):
+        return
+    what = f"all {indexed}" if len(removed) == indexed else f"{len(removed)} of {indexed}"
+    raise InputError(
+        f"this sync would remove {what} documents from the index: is {', '.join(map(str, paths))} empty "
+        "or not mounted? Nothing was changed. Run again with --allow-removals if they should go."
+    )
 
 
 def _aliases_changed(old_docs: dict[str, dict], new_docs: dict[str, dict]) -> bool:

@@ -16,6 +16,7 @@ from avtalebot.types import Chunk
 
 TARGET_CHARS = 700
 MAX_LIST_CHARS = 1600
+MAX_CHUNK_CHARS = 2000  # hard limit: a text without sentence breaks is cut at lines, then words
 
 
 @dataclass
@@ -161,6 +162,7 @@ def chunk_document(doc_id: str, source: str, title: str, text: str) -> list[Chun
         else:
             current.extend([seg.start, seg.end])
     flush()
+    spans = [piece for s, e, sec in spans for piece in _bounded(text, s, e, sec)]
     return [
         Chunk(
             chunk_id=make_chunk_id(doc_id, pos, text[s:e]),
@@ -176,6 +178,24 @@ def chunk_document(doc_id: str, source: str, title: str, text: str) -> list[Chun
         for pos, (s, e, sec) in enumerate(spans)
         if text[s:e].strip() and text[s:e].strip() != title
     ]
+
+
+def _bounded(text: str, start: int, end: int, section: str) -> list[tuple[int, int, str]]:
+    """Pieces of at most MAX_CHUNK_CHARS: cut at the last line break, else the last space, before it."""
+    pieces = []
+    while end - start > MAX_CHUNK_CHARS:
+        limit = start + MAX_CHUNK_CHARS
+        cut = text.rfind("\n", start + MAX_CHUNK_CHARS // 2, limit)
+        if cut < 0:
+            cut = text.rfind(" ", start + MAX_CHUNK_CHARS // 2, limit)
+        cut = cut if cut > start else limit
+        pieces.append((start, cut, section))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end, section))
+    return pieces
 
 
 def make_chunk_id(doc_id: str, position: int, text: str) -> str:

@@ -20,7 +20,14 @@ _PHOTO_CREDIT = re.compile(r"\s*\b(Foto|Fotograf|Illustrasjon|Bilde)\s*:\s*[^.\n
 _NAME = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 _TRAILING_CREDIT = re.compile(rf"(?<=[.!?»])\s+({_NAME}(?: {_NAME}){{1,3}})(?:,\s*[^.]+)?\s*$")
 _CHECKBOX = re.compile(r"<input\b[^>]*>\s*([^<\t\n]*)", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Markup pasted into a text file: only real HTML element names are tags. '<kari@nav.no>',
+# '<https://…>' and 'x<y og a>b' are text.
+_HTML_ELEMENTS = (
+    "a|abbr|b|br|blockquote|body|button|caption|code|dd|div|dl|dt|em|fieldset|font|form|h[1-6]|head|hr|html|"
+    "i|img|input|label|legend|li|link|meta|nav|ol|option|p|pre|s|script|section|select|small|span|strong|"
+    "style|sub|sup|table|tbody|td|textarea|tfoot|th|thead|title|tr|u|ul"
+)
+_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.I)
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
 _BYLINE_KEYS = re.compile(r"^(Av|Skrevet av|Publisert|Oppdatert|Sist oppdatert|Endret)\s*:?\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·‣∙*])\s+")

@@ -36,6 +36,8 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             warnings.append("not valid UTF-8; decoded as latin-1")
+    if not looks_like_text(text):
+        raise IngestError("the file is mostly undecodable bytes (binary data?), not text")
     if _MOJIBAKE.search(text):
         repaired = _try_repair(text)
         if repaired is not None:
@@ -44,6 +46,22 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         else:
             warnings.append("text looks like mojibake (e.g. 'Ã¸' for 'ø'); check the file's encoding")
     return text, warnings
+
+
+_TEXT_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789æøåÆØÅéèêëáàâäóòôöúùüíìïçñÉÈÁÀÓÒÖÜßšž"
+    " \t\n\r.,;:!?-–—'\"«»“”‘’()[]{}/\\|§%&*+=<>@#€$£_•…·°"
+)
+
+
+def looks_like_text(text: str, sample: int = 20000) -> bool:
+    """Most characters of real text, in any of the encodings tried, are letters, digits, spaces and
+    common punctuation; bytes that only decode as latin-1 (C1 controls, stray symbols) are not."""
+    head = text[:sample]
+    if not head:
+        return True
+    plausible = sum(1 for ch in head if ch in _TEXT_CHARS or (ch.isalpha() and ord(ch) < 0x250))
+    return plausible / len(head) >= 0.8
 
 
 def _try_repair(text: str) -> str | None:

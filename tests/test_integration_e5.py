@@ -164,3 +164,25 @@ def test_eval_on_a_corpus_with_breakdown_and_misses(tmp_path):
     wrong = [d for d in figures["details"] if not d["correct"]]
     assert out.count("\nWRONG ") == len(wrong) and (not wrong or "expected:" in out)
     assert "bm25s" not in res.stderr and "DEBUG" not in res.stderr  # quiet CLI
+
+
+def test_e5_engine_gives_the_same_vectors_when_called_from_several_threads(e5_embedder):
+    """Why the embedder needs no lock: concurrent calls into the C engine equal serial ones."""
+    import threading
+
+    import numpy as np
+
+    texts = [f"Spørsmål {i} om avtalen mellom NAV og fylkeskommunen " * (1 + i % 4) for i in range(30)]
+    serial = [e5_embedder.embed_query(t) for t in texts]
+    out: list = [None] * len(texts)
+
+    def work(k: int) -> None:
+        for i in range(k, len(texts), 3):
+            out[i] = e5_embedder.embed_query(texts[i])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(np.array_equal(a, b) for a, b in zip(serial, out, strict=True))

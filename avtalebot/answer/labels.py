@@ -29,6 +29,7 @@ LABELS = {
         "not_mentioned": "Merk: avtalene nevner ikke {words}; sitatene over er det nærmeste jeg fant.",
         "empty": "Skriv et spørsmål, for eksempel «Hvem signerte avtalen for Østfold?»",
         "nearest": "Nærmest kommer «{title}» ({source}), men den oppgir ikke {what}.",
+        "long_question": "(Spørsmålet var svært langt; jeg leste de første {n} tegnene.)",
         "this_question": "svaret på akkurat dette",
     },
     "nn": {
@@ -57,6 +58,7 @@ LABELS = {
         "not_mentioned": "Merk: avtalane nemner ikkje {words}; sitata over er det nærmaste eg fann.",
         "empty": "Skriv eit spørsmål, til dømes «Kven signerte avtalen for Østfold?»",
         "nearest": "Nærast kjem «{title}» ({source}), men han oppgir ikkje {what}.",
+        "long_question": "(Spørsmålet var svært langt; eg las dei første {n} teikna.)",
         "this_question": "svaret på akkurat dette",
     },
     "en": {
@@ -85,6 +87,7 @@ LABELS = {
         "not_mentioned": "Note: the agreements do not mention {words}; the quotes above are the closest I found.",
         "empty": "Ask a question, for example “Who signed the Østfold agreement?”",
         "nearest": "The closest document is «{title}» ({source}), but it does not state {what}.",
+        "long_question": "(The question was very long; I read its first {n} characters.)",
         "this_question": "the answer to this question",
     },
 }

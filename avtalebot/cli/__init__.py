@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("--wait", action="store_true", help="wait for a running reindex instead of refusing")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ing.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="allow a sync that removes all documents, or more than half (refused otherwise)",
+    )
 
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", nargs="?")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from avtalebot.cli.quality import cmd_calibrate, cmd_eval  # noqa: F401  (dispatched by name)
-from avtalebot.errors import InputError
+from avtalebot.errors import AvtalebotError, InputError
 from avtalebot.progress import TqdmProgress
 from avtalebot.settings import Settings
 
@@ -57,7 +57,9 @@ def print_report(report, out=sys.stdout) -> None:
 def cmd_ingest(settings: Settings, args) -> int:
     progress = TqdmProgress(enabled=not args.json)
     try:
-        report = _syncer(settings).sync(args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress)
+        report = _syncer(settings).sync(
+            args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress, allow_removals=args.allow_removals
+        )
     finally:
         progress.close()
     if args.json:
@@ -160,7 +162,14 @@ def cmd_watch(settings: Settings, args) -> int:
     syncer = _syncer(settings)
     print(f"watching {args.path} every {interval:g} s (Ctrl-C to stop)", file=sys.stderr)
     while True:
-        report = syncer.sync([args.path], wait=True)
+        try:
+            report = syncer.sync([args.path], wait=True)
+        except AvtalebotError as exc:  # e.g. the folder is empty (unmounted): keep watching, change nothing
+            print(f"avtalebot: {exc}", file=sys.stderr, flush=True)
+            if args.once:
+                return 2
+            time.sleep(interval)
+            continue
         if report.added or report.changed or report.removed or report.failed:
             print_report(report)
             sys.stdout.flush()

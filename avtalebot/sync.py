@@ -352,12 +352,12 @@ def _by_content(read: list[_Read], by_source: dict[str, dict]) -> list[tuple[_Re
     groups: dict[str, list[_Read]] = {}
     for item in read:
         groups.setdefault(item.digest, []).append(item)
-    out = []
-    for digest, items in groups.items():
-        def rank(item: _Read) -> tuple[bool, str]:
-            old = by_source.get(item.found.source)
-            return (not (old and old["content_hash"] == digest), item.found.source)
+    def rank(item: _Read) -> tuple[bool, str]:
+        old = by_source.get(item.found.source)
+        return (not (old and old["content_hash"] == item.digest), item.found.source)
 
+    out = []
+    for items in groups.values():
         items.sort(key=rank)
         out.append((items[0], [i.found.source for i in items[1:]]))
     return out

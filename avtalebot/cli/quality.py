@@ -153,7 +153,12 @@ def cmd_calibrate(settings: Settings, args) -> int:
     out = Path(args.out) if args.out else Path(settings.data_dir) / USER_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
-        kept = out.with_name(f"{out.name}.prev-{time.strftime('%Y%m%dT%H%M%S')}")
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        kept = out.with_name(f"{out.name}.prev-{stamp}")
+        n = 1
+        while kept.exists():  # two calibrations within a second keep both
+            n += 1
+            kept = out.with_name(f"{out.name}.prev-{stamp}-{n}")
         out.rename(kept)
         print(f"previous parameters kept as {kept}")
     tmp = out.with_suffix(".tmp")

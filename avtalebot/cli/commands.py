@@ -22,7 +22,8 @@ def _syncer(settings: Settings):
     return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings))
 
 
-def print_report(report, out=sys.stdout) -> None:
+def print_report(report, out=None) -> None:
+    out = out or sys.stdout
     print(
         f"Indexed {report.documents} documents, {report.chunks} chunks (snapshot {report.snapshot_id})",
         file=out,

@@ -41,7 +41,8 @@ def _answer_settings(settings: Settings, corpus: list[Path] | None, quiet: bool)
     return index_corpus(settings, corpus, quiet=quiet)
 
 
-def print_summary(summary: dict, title: str, out=sys.stdout) -> None:
+def print_summary(summary: dict, title: str, out=None) -> None:
+    out = out or sys.stdout
     print(title, file=out)
     for key in _HEADLINE:
         if summary.get(key) is not None:
@@ -51,7 +52,8 @@ def print_summary(summary: dict, title: str, out=sys.stdout) -> None:
         print(f"  {name:26s} {parts}", file=out)
 
 
-def print_wrong(details: list[dict], out=sys.stdout) -> None:
+def print_wrong(details: list[dict], out=None) -> None:
+    out = out or sys.stdout
     for d in details:
         if d["correct"]:
             continue

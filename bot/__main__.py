@@ -44,7 +44,8 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
         return 0
     from bot.http_server import EVENTS_PATH, BoltHTTPServer
 
-    server = BoltHTTPServer(app, host, port)
+    assert settings.slack_signing_secret is not None  # build_bolt_app refuses HTTP mode without it
+    server = BoltHTTPServer(app, host, port, signing_secret=settings.slack_signing_secret.get_secret_value())
     log.info("avtalebot: listening on http://%s:%d%s", host, server.port, EVENTS_PATH)
     try:
         server.serve_forever()

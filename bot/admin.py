@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from avtalebot.errors import AvtalebotError
 from avtalebot.settings import Settings
 from avtalebot.text import detect_lang
+from bot.escape import escape_mrkdwn
 from bot.labels import bot_label
 from ingest.loaders import LOADERS
 
@@ -23,10 +24,24 @@ def summary_text(report) -> str:
         f"Lagt til: {len(report.added)}, endret: {len(report.changed)}, fjernet: {len(report.removed)}, "
         f"feilet: {len(report.failed)}."
     ]
-    lines += [f"• Feilet {name}: {reason}" for name, reason in report.failed[:20]]
+    # file names and reasons come from outside the bot: escaped, so '<!channel> x.txt' stays text
+    lines += [f"• Feilet {escape_mrkdwn(name)}: {escape_mrkdwn(reason)}" for name, reason in report.failed[:20]]
     for name, diff in list(report.changes.items())[:5]:
-        lines.append(f"• Endret {name}: +{len(diff['added'])} / -{len(diff['removed'])} setninger")
+        lines.append(f"• Endret {escape_mrkdwn(name)}: +{len(diff['added'])} / -{len(diff['removed'])} setninger")
     return "\n".join(lines)
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an allowed host: the bot token is never sent anywhere else."""
+
+    def __init__(self, allowed: set[str]) -> None:
+        self._allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        host = urlparse(newurl).hostname or ""
+        if host not in self._allowed:
+            raise ValueError(f"the download was redirected to another host ({host})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 class Admin:
@@ -65,7 +80,7 @@ class Admin:
             report = self._syncer.sync([Path(self._settings.corpus_dir)])
             respond(text=summary_text(report))
         except AvtalebotError as exc:
-            respond(text=str(exc))
+            respond(text=escape_mrkdwn(str(exc)))
 
     def on_file_share(self, event, body, client, context) -> None:
         channel = event.get("channel")
@@ -82,14 +97,16 @@ class Admin:
                 client.chat_postMessage(
                     channel=channel,
                     thread_ts=thread,
-                    text=f"{name}: {bot_label('nb', 'unsupported_file')}",
+                    text=f"{escape_mrkdwn(name)}: {bot_label('nb', 'unsupported_file')}",
                 )
                 continue
             try:
                 saved.append(self._download(f, name, context))
             except (OSError, ValueError) as exc:
                 client.chat_postMessage(
-                    channel=channel, thread_ts=thread, text=f"{name}: nedlasting feilet ({exc})"
+                    channel=channel,
+                    thread_ts=thread,
+                    text=f"{escape_mrkdwn(name)}: nedlasting feilet ({escape_mrkdwn(str(exc))})",
                 )
         if not saved:
             return
@@ -97,17 +114,19 @@ class Admin:
             report = self._syncer.sync([self.upload_dir])
             text = summary_text(report)
         except AvtalebotError as exc:
-            text = str(exc)
+            text = escape_mrkdwn(str(exc))
         client.chat_postMessage(channel=channel, thread_ts=thread, text=text)
 
     def _download(self, f: dict, name: str, context) -> Path:
         url = f.get("url_private_download") or f.get("url_private") or ""
+        allowed = {"files.slack.com", self._api_host}
         host = urlparse(url).hostname or ""
-        if not (host == "files.slack.com" or host == self._api_host):
+        if host not in allowed:
             raise ValueError("unexpected download host")
         token = self._settings.slack_bot_token.get_secret_value() if self._settings.slack_bot_token else ""
         req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        opener = urllib.request.build_opener(_CheckedRedirects(allowed))  # every hop is checked
+        with opener.open(req, timeout=30) as resp:
             data = resp.read(MAX_DOWNLOAD + 1)
         if len(data) > MAX_DOWNLOAD:
             raise ValueError("file too large")

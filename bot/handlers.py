@@ -34,6 +34,13 @@ class Gate:
             f"event:{body.get('event_id', '')}", f"msg:{channel}:{event.get('ts')}"
         )
 
+    def first_command(self, command: dict) -> bool:
+        """A slash command is answered once: a replayed request carries the same trigger id."""
+        key = command.get("trigger_id") or "|".join(
+            str(command.get(k, "")) for k in ("user_id", "channel_id", "command", "text", "response_url")
+        )
+        return self._dedupe.first_time(f"command:{key}")
+
 
 def register(app, *, service: BotService, gate: Gate, admin) -> None:
     def on_mention(event, body, client, context):
@@ -105,7 +112,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
 
     def answer_command(respond, command):
         question = clean_question(command.get("text") or "")
-        if not question:
+        if not question or not gate.first_command(command):
             return
         try:
             answer = service.answer(question, None)

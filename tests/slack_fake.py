@@ -26,6 +26,7 @@ class FakeSlack:
         self.calls: list[dict] = []
         self.replies: dict[tuple[str, str], list[dict]] = {}
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # file name -> where a download of it is redirected
         self.rate_limit_posts = 0  # answer this many chat.postMessage calls with 429 first
         self.ws_url = ""
         self._lock = threading.Lock()
@@ -137,6 +138,9 @@ class FakeSlack:
                         "auth": self.headers.get("Authorization", ""),
                     }
                 )
+                if name in fake.redirects:
+                    self._reply(302, {"Location": fake.redirects[name]}, b"", "text/plain")
+                    return
                 data = fake.files.get(name)
                 self._reply(200 if data is not None else 404, {}, data or b"", "application/octet-stream")
 

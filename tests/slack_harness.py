@@ -30,7 +30,7 @@ class Bot:
             syncer=self.syncer,
             socket_mode=False,
         )
-        self.server = BoltHTTPServer(self.app, "127.0.0.1", 0)
+        self.server = BoltHTTPServer(self.app, "127.0.0.1", 0, signing_secret=SECRET)
         self.server.start_background()
         self.url = f"http://127.0.0.1:{self.server.port}/slack/events"
         self._n = 0

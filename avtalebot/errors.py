@@ -27,3 +27,7 @@ class IndexBusyError(AvtalebotError):
 
 class InputError(AvtalebotError):
     """The user's input (question, file, batch line) is malformed."""
+
+
+class IndexCorruptError(AvtalebotError):
+    """A snapshot is incomplete (its parts disagree); it must be rebuilt."""

@@ -156,3 +156,15 @@ def test_language_detection_and_question_analysis():
     assert ("fylkesordfør", "ordfør") in q.groups and q.wants_person and "person" in q.wants
     assert analyse("Kor gammal må ein vere?").wants == {"age"}
     assert analyse("Hvem betaler – Nav eller fylket?").parties == {"nav", "county"}
+
+
+def test_a_passage_about_another_place_never_leads():
+    class C:
+        def __init__(self, i):
+            self.doc_id, self.start, self.end, self.kind, self.context, self.text = f"d{i}", 0, 5, "sentence", "", ""
+
+    scores = np.asarray([5.0, 1.0, 0.5])
+    cands = [C(i) for i in range(3)]
+    d = decide(scores, 0.9, cands, 0.3, 0.1, may_lead=np.asarray([False, True, True]))
+    assert d.chosen[0] == 1 and 0 in d.chosen  # it may still support, never lead
+    assert decide(scores, 0.9, cands, 0.3, 0.1, may_lead=np.asarray([False, False, False])).chosen[0] == 0

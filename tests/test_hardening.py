@@ -195,3 +195,59 @@ def test_the_e5_embedder_lets_askers_embed_at_the_same_time():
     for t in threads:
         t.join(timeout=15)
     assert len(results) == 2  # with a process-wide lock the barrier breaks and no thread returns
+
+
+# 11. One snapshot gives one ranking in every process, also above Chroma's batch and sync sizes.
+_RANK_SCRIPT = """
+import json, sys
+from pathlib import Path
+from avtalebot.settings import Settings
+from vectorstore.embedders import HashEmbeddings
+from vectorstore.index import load_index
+from vectorstore.retriever import HybridRetriever
+from vectorstore.snapshots import Layout
+data = Path(sys.argv[1])
+e = HashEmbeddings()
+r = HybridRetriever(load_index(Settings(data_dir=data, embedder="hash"), Layout(data), e), e)
+qs = ["Hvem er kontaktperson for Jobbsjansen i Agder", "aldersgrense kurs Vestland"]
+qs += [f"avtale {i} ungdom fylke" for i in range(12)]
+print(json.dumps([[h.chunk.chunk_id for h in r.retrieve(e.embed_query(q), [], 24)] for q in qs]))
+"""
+
+
+@pytest.mark.integration
+def test_rankings_are_the_same_in_fresh_processes(tmp_path):
+    import subprocess
+    import sys
+
+    from avtalebot.bench.generator import generate
+    from avtalebot.settings import Settings
+    from avtalebot.sync import Syncer
+    from vectorstore.embedders import HashEmbeddings
+    from vectorstore.snapshots import Layout
+
+    files, _, _ = generate(1100, tmp_path / "corpus")  # over Chroma's batch (100) and sync (1000) sizes
+    data = tmp_path / "data"
+    report = Syncer(Settings(data_dir=data, embedder="hash"), Layout(data), HashEmbeddings()).sync([files[0].parent])
+    assert report.chunks > 1000
+    runs = {
+        subprocess.run([sys.executable, "-c", _RANK_SCRIPT, str(data)], capture_output=True, text=True, check=True).stdout
+        for _ in range(4)
+    }
+    assert len(runs) == 1
+
+
+def test_a_snapshot_missing_vectors_is_refused_at_load(syncer, settings, corpus_copy):
+    from avtalebot.errors import IndexCorruptError
+    from vectorstore.index import load_index, read_manifest
+    from vectorstore.snapshots import Layout, read_pointer
+
+    syncer.sync([corpus_copy])
+    layout = Layout(settings.data_dir)
+    index = load_index(settings, layout, syncer._embedder)
+    some = next(iter(index.chunks))
+    index.dense._store._collection.delete(ids=[some])
+    index.close()
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        load_index(settings, layout, syncer._embedder)
+    assert read_manifest(layout, read_pointer(layout))["chunk_count"] == len(index.chunks)

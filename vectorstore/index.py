@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalebot.errors import EmbedderMismatchError
+from avtalebot.errors import EmbedderMismatchError, IndexCorruptError
 from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.cache import EmbeddingCache, embed_with_cache
@@ -263,6 +263,11 @@ def load_index(
             f"the Chroma collection was built with '{dense.embedder_name()}', not '{embedder.name}'"
         )
     chunks = read_chunk_table(layout, snapshot_id)
+    if dense.count() != len(chunks):  # a snapshot answers from all of its vectors or not at all
+        raise IndexCorruptError(
+            f"snapshot {snapshot_id} holds {dense.count()} vectors for {len(chunks)} chunks; "
+            "rebuild it with `avtalebot ingest --rebuild <folder>`"
+        )
     return LoadedIndex(
         snapshot_id=snapshot_id,
         docs=manifest["docs"],

@@ -6,6 +6,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
+import numpy as np
+
 from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.embedders import NamedEmbeddings
@@ -45,8 +47,22 @@ class HybridRetriever:
     def embed_query(self, text: str) -> list[float]:
         return self._embedder.embed_query(text)
 
+    def dense(self, query_vector: list[float]) -> list[tuple[str, float]]:
+        """The best chunks by meaning. Chroma's HNSW proposes three times as many as needed and the
+        snapshot's own chunk vectors score them exactly, ties broken by id: the approximate index
+        (which Chroma partly rebuilds from its log when a process opens it) never decides the order,
+        so one snapshot gives one ranking in every process."""
+        proposed = self.index.dense.search(query_vector, self._candidates * 3, self._size)
+        vectors, table = self.index.chunk_vectors, self.index.chunks
+        rows = [table.vector_row(cid) for cid, _ in proposed]
+        if vectors is None or not proposed or any(r is None or r < 0 for r in rows):
+            return proposed[: self._candidates]
+        exact = vectors.similarities_at(np.asarray(rows), np.asarray(query_vector, dtype=np.float32))
+        ranked = sorted(zip((cid for cid, _ in proposed), exact.tolist(), strict=True), key=lambda p: (-p[1], p[0]))
+        return ranked[: self._candidates]
+
     def retrieve(self, query_vector: list[float], terms: list[str], k: int) -> list[Hit]:
-        dense = self.index.dense.search(query_vector, self._candidates, self._size)
+        dense = self.dense(query_vector)
         keyword = self.index.keyword.search(terms, self._candidates)
         fused = fuse([[i for i, _ in dense], [i for i, _ in keyword]])
         dense_by, kw_by = dict(dense), dict(keyword)

@@ -36,12 +36,20 @@ def _covers(a: Candidate, b: Candidate) -> bool:
 
 
 def decide(
-    scores: np.ndarray, confidence: float, candidates: list[Candidate], threshold: float, support_ratio: float
+    scores: np.ndarray,
+    confidence: float,
+    candidates: list[Candidate],
+    threshold: float,
+    support_ratio: float,
+    may_lead: np.ndarray | None = None,
 ) -> Decision:
-    """scores: the ranker's logits; confidence: the probability that the best candidate answers."""
+    """scores: the ranker's logits; confidence: the probability that the best candidate answers;
+    may_lead: candidates allowed to come first (from a document about the place asked about)."""
     if not len(candidates):
         return Decision(False, (), None, 0.0)
     order = np.argsort(-scores, kind="stable")
+    if may_lead is not None and may_lead.any():
+        order = np.concatenate([order[may_lead[order]], order[~may_lead[order]]])
     best = int(order[0])
     if confidence < threshold:
         return Decision(False, (), best, confidence)

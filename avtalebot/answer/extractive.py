@@ -19,7 +19,7 @@ import numpy as np
 from avtalebot.answer.candidates import Pool, gather
 from avtalebot.answer.compose import compose, decline
 from avtalebot.answer.decide import decide
-from avtalebot.answer.features import featurize
+from avtalebot.answer.features import FEATURES, featurize
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.labels import label
 from avtalebot.answer.query import Query, analyse
@@ -100,7 +100,9 @@ class ExtractiveAnswerer:
     ) -> Answer:
         threshold = params.threshold
         cands = prep.pool.candidates
-        decision = decide(scores, confidence, cands, threshold, params.support_ratio)
+        # a passage from a document that never names the place asked about never leads (issue 11)
+        may_lead = prep.x[:, FEATURES.index("place_miss")] == 0 if len(cands) else None
+        decision = decide(scores, confidence, cands, threshold, params.support_ratio, may_lead)
         if prep.missing_place:
             text = label(prep.lang, "no_place").format(place=prep.missing_place)
             return Answer(text, (), True, prep.lang, prep.index.snapshot_id)

@@ -17,6 +17,12 @@ class Contact:
     signed: bool = False
     start: int = 0
     end: int = 0
+    phone: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        """Listed with a way to reach them: a contact for the directory, not only a name mentioned."""
+        return bool(self.email or self.phone)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 
 from avtalebot.text import split_sentences
 from avtalebot.types import Contact
+from ingest.contact_records import list_organisation, record_contacts, table_contacts
 from ingest.gazetteer import COUNTY, NAV_UNIT, ROLE_RE, normalise_org
 
 _W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
@@ -34,21 +35,35 @@ def _org_for(role: str, org: str, sentence: str, county: str) -> str:
     return org
 
 
-def extract_contacts(text: str, county: str = "") -> list[Contact]:
-    """All contacts found, merged by name; a mention in a signing sentence marks them as signer."""
+def extract_contacts(text: str, county: str = "", parties: tuple[str, ...] = ()) -> list[Contact]:
+    """Everyone named with a role, merged by name: first the contact lists (tables, and records
+    around each e-mail address), then people mentioned with a role ('fylkesordfører Sindre
+    Martinsen-Evje'); a mention in a signing sentence marks them as signer."""
     found: dict[str, Contact] = {}
-    spans = split_sentences(text)
-    for start, end in spans:
+    for c in table_contacts(text) + record_contacts(text):
+        org = c.organisation or list_organisation(text, c.start) or _org_by_address(c.email, parties)
+        _merge(found, Contact(**{**c.__dict__, "organisation": org}))
+    mentioned: dict[str, Contact] = {}
+    for start, end in split_sentences(text):
         for line_start, line in _lines(text, start, end):
-            _match_line(line, line_start, start, end, text, county, found)
-    _attach_emails(text, found)
-    _attach_form_orgs(text, found)
-    return [
-        Contact(**{**c.__dict__, "organisation": county})
-        if county and not c.organisation and c.role.startswith("fylkes")
-        else c
-        for c in found.values()
-    ]
+            _match_line(line, line_start, start, end, text, county, mentioned)
+    _attach_emails(text, mentioned)
+    _attach_form_orgs(text, mentioned)
+    for c in mentioned.values():
+        if county and not c.organisation and c.role.startswith("fylkes"):
+            c = Contact(**{**c.__dict__, "organisation": county})
+        _merge(found, c)
+    return list(found.values())
+
+
+def _org_by_address(email: str, parties: tuple[str, ...]) -> str:
+    """A contact without an organisation: a nav.no address belongs to the NAV party, another to the other."""
+    if not email or not parties:
+        return ""
+    nav = [p for p in parties if p.lower().startswith("nav ")]
+    other = [p for p in parties if not p.lower().startswith("nav ")]
+    pick = nav if email.lower().endswith("@nav.no") else other
+    return pick[0] if len(pick) == 1 else ""
 
 
 def _lines(text: str, start: int, end: int):
@@ -77,19 +92,22 @@ def _match_line(line, line_start, s_start, s_end, text, county, found) -> None:
 
 
 def _merge(found: dict[str, Contact], new: Contact) -> None:
+    """One person per name: a contact list's role and organisation win over a passing mention's."""
     old = found.get(new.name)
     if old is None:
         found[new.name] = new
         return
-    keep_new_span = new.signed and not old.signed
+    listed = old.reachable  # merged into an entry from a contact list: keep what the list says
+    keep_new_span = new.signed and not old.signed and not listed
     found[new.name] = Contact(
         name=old.name,
-        role=old.role if len(old.role) >= len(new.role) else new.role,
+        role=old.role if (listed and old.role) or len(old.role) >= len(new.role) else new.role,
         organisation=old.organisation or new.organisation,
         email=old.email or new.email,
         signed=old.signed or new.signed,
         start=new.start if keep_new_span else old.start,
         end=new.end if keep_new_span else old.end,
+        phone=old.phone or new.phone,
     )
 
 

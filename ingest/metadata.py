@@ -35,5 +35,5 @@ def extract_metadata(text: str) -> DocMeta:
         replaces_years=old.years,
         replaces_text=old.text,
         replaces_span=old.span,
-        contacts=tuple(extract_contacts(text, county)),
+        contacts=tuple(extract_contacts(text, county, tuple(parties))),
     )

@@ -130,3 +130,35 @@ def test_replaced_agreement_is_read_but_a_negation_is_not():
         2023,
     )
     assert extract_metadata("Avtale\n\nHan erstattar ikkje lokale avtalar frå 2019.").replaces_years == ()
+
+
+CONTACTS = json.loads((Path(__file__).parent / "data" / "contacts_labels.json").read_text(encoding="utf-8"))
+
+
+def test_contacts_meet_the_targets(parsed):
+    """Name, e-mail and role of every listed contact (precision over everyone extracted with an
+    address or phone number, recall over the labelled ones)."""
+    gold = {(c["source"], c["name"]): c for c in CONTACTS["contacts"]}
+    pred = {
+        (src, c.name): c for src, d in parsed.items() for c in d.meta.contacts if c.reachable
+    }
+    hits = gold.keys() & pred.keys()
+    name_p, name_r = len(hits) / max(len(pred), 1), len(hits) / len(gold)
+    email_ok = sum(pred[k].email.lower() == gold[k]["email"].lower() for k in hits)
+    role_ok = sum(
+        bool(pred[k].role) and (gold[k]["role"].lower() in pred[k].role.lower() or pred[k].role.lower() in gold[k]["role"].lower())
+        for k in hits
+    )
+    org_ok = sum(pred[k].organisation.lower() == gold[k]["organisation"].lower() for k in hits)
+    phone_ok = sum(pred[k].phone == gold[k]["phone"] for k in hits)
+    figures = {
+        "name precision": name_p,
+        "name recall": name_r,
+        "e-mail": email_ok / len(gold),
+        "role": role_ok / len(gold),
+        "organisation": org_ok / len(gold),
+        "phone": phone_ok / len(gold),
+    }
+    print("\n" + "\n".join(f"{k:16s} {v:.3f}" for k, v in figures.items()))
+    print("missed:", sorted(gold.keys() - pred.keys()), "\nextra:", sorted(pred.keys() - gold.keys()))
+    assert name_p >= 0.95 and name_r >= 0.95 and figures["e-mail"] >= 0.95 and figures["role"] >= 0.95

@@ -8,11 +8,13 @@ import re
 from avtalebot.settings import Settings
 from avtalebot.text import detect_lang
 from bot.blocks import answer_blocks, fallback_text, source_view
+from bot.contact_blocks import contact_blocks, contacts_fallback
 from bot.dedupe import Deduper
 from bot.labels import bot_label
 from bot.service import BotService, clean_question
 
 log = logging.getLogger(__name__)
+CONTACT_VERBS = {"kontakt": "nb", "kontakter": "nb", "kontaktar": "nn", "contact": "en", "contacts": "en"}
 
 
 class Gate:
@@ -114,6 +116,9 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         question = clean_question(command.get("text") or "")
         if not question or not gate.first_command(command):
             return
+        verb, _, rest = question.partition(" ")
+        if verb.casefold() in CONTACT_VERBS:
+            return contacts_command(respond, verb.casefold(), rest.strip())
         try:
             answer = service.answer(question, None)
             answer_id = service.store.save_answer(
@@ -132,6 +137,21 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         except Exception:
             log.exception("slash command failed")
             respond(response_type="ephemeral", text=bot_label(detect_lang(question), "apology"))
+
+    def contacts_command(respond, verb: str, query: str):
+        """`/avtale kontakt <name, county, role or programme>`: the directory, only to the asker."""
+        lang = CONTACT_VERBS[verb]  # the query is names and places: its language cannot be told
+        try:
+            entries = service.contacts(query)
+            respond(
+                response_type="ephemeral",
+                replace_original=True,
+                text=contacts_fallback(entries, query, lang),
+                blocks=contact_blocks(entries, query, lang),
+            )
+        except Exception:
+            log.exception("contact directory failed")
+            respond(response_type="ephemeral", text=bot_label(lang, "apology"))
 
     app.command("/avtale")(ack=ack_question, lazy=[answer_command])
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 BOT_LABELS = {
     "nb": {
+        "contacts_found": "{n} kontaktperson(er) for «{q}»:",
+        "no_contacts": "Fant ingen kontaktpersoner for «{q}» i avtalene.",
+        "not_current": "Står bare i avtaler som ikke lenger gjelder – sjekk før du tar kontakt.",
+        "more_contacts": "… og {n} til. Skriv et mer presist søk.",
         "show_source": "Vis kilde",
         "share": "Del i kanalen",
         "helpful": "👍 Nyttig",
@@ -20,10 +24,14 @@ BOT_LABELS = {
         "unsupported_file": "Filtypen støttes ikke (pdf, docx, html, md, txt).",
         "source_gone": "Kilden finnes ikke lenger i indeksen.",
         "modal_title": "Kilde",
-        "usage": "Bruk: /avtale <spørsmål>, for eksempel /avtale Hvem signerte avtalen for Østfold?",
+        "usage": "Bruk: /avtale <spørsmål>, for eksempel /avtale Hvem signerte avtalen for Østfold? Kontaktpersoner: /avtale kontakt <navn, fylke, rolle eller tiltak>",
         "not_in_force": "ikke i kraft",
     },
     "nn": {
+        "contacts_found": "{n} kontaktperson(ar) for «{q}»:",
+        "no_contacts": "Fann ingen kontaktpersonar for «{q}» i avtalane.",
+        "not_current": "Står berre i avtalar som ikkje lenger gjeld – sjekk før du tek kontakt.",
+        "more_contacts": "… og {n} til. Skriv eit meir presist søk.",
         "show_source": "Vis kjelde",
         "share": "Del i kanalen",
         "helpful": "👍 Nyttig",
@@ -40,10 +48,14 @@ BOT_LABELS = {
         "unsupported_file": "Filtypen er ikkje støtta (pdf, docx, html, md, txt).",
         "source_gone": "Kjelda finst ikkje lenger i indeksen.",
         "modal_title": "Kjelde",
-        "usage": "Bruk: /avtale <spørsmål>, til dømes /avtale Kven signerte avtalen for Østfold?",
+        "usage": "Bruk: /avtale <spørsmål>, til dømes /avtale Kven signerte avtalen for Østfold? Kontaktpersonar: /avtale kontakt <namn, fylke, rolle eller tiltak>",
         "not_in_force": "ikkje i kraft",
     },
     "en": {
+        "contacts_found": "{n} contact(s) for “{q}”:",
+        "no_contacts": "No contacts for “{q}” in the agreements.",
+        "not_current": "Listed only in agreements no longer in force – check before contacting.",
+        "more_contacts": "… and {n} more. Try a narrower search.",
         "show_source": "Show source",
         "share": "Share in channel",
         "helpful": "👍 Helpful",
@@ -60,7 +72,7 @@ BOT_LABELS = {
         "unsupported_file": "Unsupported file type (pdf, docx, html, md, txt).",
         "source_gone": "The source is no longer in the index.",
         "modal_title": "Source",
-        "usage": "Usage: /avtale <question>, for example /avtale Who signed the Østfold agreement?",
+        "usage": "Usage: /avtale <question>, for example /avtale Who signed the Østfold agreement? Contacts: /avtale contact <name, county, role or programme>",
         "not_in_force": "not in force",
     },
 }

@@ -9,6 +9,7 @@ from datetime import date
 
 from avtalebot.answer.followup import contextualize
 from avtalebot.answer.validity import status_of, validity_note
+from avtalebot.directory import DirectoryEntry, contact_directory
 from avtalebot.feedback import FeedbackStore
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
@@ -53,6 +54,18 @@ class BotService:
             return None, ""
         doc = index.docs.get(doc_id)
         return doc, index.doc_text(doc_id) if doc else ""
+
+    def contacts(self, query: str) -> list[DirectoryEntry]:
+        """The contact directory over the live index, validity as of today."""
+        index = self._live.retriever().index
+
+        def chunk_id_at(doc_id: str, offset: int) -> str:
+            chunk = index.chunk_at(doc_id, offset)
+            return chunk.chunk_id if chunk else ""
+
+        return contact_directory(
+            index.docs, text_of=index.doc_text, chunk_id_at=chunk_id_at, as_of=date.today(), query=query
+        )
 
     def answer(self, question: str, previous: str | None) -> Answer:
         return self._answerer.answer(question, previous=previous)

@@ -74,14 +74,29 @@ def table_contacts(text: str) -> list[Contact]:
             continue
         get = {}
         for col, cell in zip(cols, cells, strict=True):
-            for key, rx in (("name", _NAME_COLS), ("role", _ROLE_COLS), ("org", _ORG_COLS), ("email", _MAIL_COLS), ("phone", _PHONE_COLS)):
+            for key, rx in (
+                ("name", _NAME_COLS),
+                ("role", _ROLE_COLS),
+                ("org", _ORG_COLS),
+                ("email", _MAIL_COLS),
+                ("phone", _PHONE_COLS),
+            ):
                 if rx.match(col):
                     get[key] = cell
         name_col = next(c for c in cols if _NAME_COLS.match(c))
         role = get.get("role") or (name_col.lower() if name_col.lower().startswith("kontakt") else "")
         if get.get("name") and NAME.fullmatch(get["name"].strip()):
             out.append(
-                Contact(get["name"].strip(), role, get.get("org", ""), get.get("email", ""), False, start, start + len(line), get.get("phone", ""))
+                Contact(
+                    get["name"].strip(),
+                    role,
+                    get.get("org", ""),
+                    get.get("email", ""),
+                    False,
+                    start,
+                    start + len(line),
+                    get.get("phone", ""),
+                )
             )
     return out
 
@@ -108,7 +123,9 @@ def _segment_before(text: str, email: re.Match, previous_end: int) -> tuple[int,
     return start, seg
 
 
-_FIELD = re.compile(r"^(e-?post|epost|e-mail|email|telefon|tlf\.?|mobil|adresse|postnr\S*|organisasjonsnavn)$", re.I)
+_FIELD = re.compile(
+    r"^(e-?post|epost|e-mail|email|telefon|tlf\.?|mobil|adresse|postnr\S*|organisasjonsnavn)$", re.I
+)
 
 
 def _name_continued(name: str, after: str) -> tuple[str, str]:
@@ -159,11 +176,14 @@ def record_contacts(text: str) -> list[Contact]:
             continue
         name, after = _name_continued(person.text, body[person.end :])
         parts = [_ROLE_TAIL.sub("", p).strip(" ,–-()") for p in re.split(r"[,(\n]", after)]
-        words = [p for p in parts if p and not EMAIL.search(p) and not PHONE.search(p) and not organisations(p)]
+        words = [
+            p for p in parts if p and not EMAIL.search(p) and not PHONE.search(p) and not organisations(p)
+        ]
         words = [p for p in words if not _FIELD.match(p)]
-        role = next((p for p in words if p[0].islower()), "")
-        if not role and after.startswith("\n"):  # a table broken into lines: the role's own lines
+        if after.startswith("\n"):  # a table broken into lines: the role's own lines
             role = _role_lines(after)
+        else:
+            role = next((p for p in words if p[0].islower()), "")
         if not role and label:
             role = label
         if not role:

@@ -254,7 +254,7 @@ def command_body(command: str, text: str, response_url: str, user: str = "U1", c
             "channel_id": channel,
             "team_id": "T1",
             "response_url": response_url,
-            "trigger_id": "trigger-2",
+            "trigger_id": f"trigger-{response_url.rsplit('/', 1)[-1]}",  # one per command, same on replay
             "api_app_id": "A1",
             "token": "legacy",
         }

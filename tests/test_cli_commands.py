@@ -14,7 +14,7 @@ from tests.conftest import CORPUS, DEV, ROOT
 
 pytestmark = pytest.mark.integration
 
-COVERED = {"ingest", "ask", "eval", "calibrate", "status", "watch", "slack", "bench", "feedback"}
+COVERED = {"ingest", "ask", "eval", "calibrate", "status", "contacts", "watch", "slack", "bench", "feedback"}
 
 
 def documented_commands() -> set[str]:
@@ -49,6 +49,9 @@ def test_documented_commands_run_end_to_end(tmp_path):
     assert "5 documents" in run("status").stdout
     docs = json.loads(run("status", "--json").stdout)["documents"]
     assert {"source", "title", "parties", "valid_from", "valid_to", "status", "superseded_by"} <= set(docs[0])
+    (tony,) = [json.loads(x) for x in run("contacts", "Tony", "--json").stdout.splitlines()]
+    assert tony["email"] == "tony.jonsen@nav.no" and tony["sources"][0]["source"] == "004_3f3d23caf682b2ed.txt"
+    assert "Tony Jonsen" in run("contacts").stdout
     assert run("watch", str(CORPUS), "--interval", "0.1", "--once").returncode == 0
 
     from avtalebot.feedback import FeedbackStore

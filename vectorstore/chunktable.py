@@ -127,6 +127,10 @@ class ChunkTable:
         first, end = self._doc_rows.get(doc_id, (0, 0))
         return [self._chunk(i) for i in range(first, end)]
 
+    def at(self, doc_id: str, offset: int) -> Chunk | None:
+        """The chunk of a document that contains a character offset (for citing extracted facts)."""
+        return next((c for c in self.in_doc(doc_id) if c.start <= offset < c.end), None)
+
 
 def _columns(records: list[dict]) -> dict:
     docs: dict[str, int] = {}

@@ -73,11 +73,7 @@ class LoadedIndex:
         return chunk if chunk.text else chunk.cut_from(self.doc_text(chunk.doc_id))
 
     def chunk_at(self, doc_id: str, offset: int) -> Chunk | None:
-        """The chunk of a document that contains a character offset (for citing metadata facts)."""
-        for c in self.chunks.in_doc(doc_id):
-            if c.start <= offset < c.end:
-                return c
-        return None
+        return self.chunks.at(doc_id, offset)
 
     def close(self) -> None:
         self.texts.close()

@@ -1,4 +1,4 @@
-"""`avtalebot` command line: ingest, ask, eval, status, watch, bench, slack, feedback."""
+"""`avtalebot` command line: ingest, ask, eval, calibrate, status, contacts, watch, bench, slack, feedback."""
 
 from __future__ import annotations
 
@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="list the indexed documents")
     st.add_argument("--json", action="store_true")
 
+    co = sub.add_parser("contacts", help="the contact directory: who the agreements list, with sources")
+    co.add_argument("query", nargs="*", help="words to match in name, role, organisation, county or agreement")
+    co.add_argument("--json", action="store_true", help="one JSON object per person per line")
+    co.add_argument("--as-of", help="validity of the sources as of this date (YYYY-MM-DD)")
+    co.add_argument("--all", action="store_true", help="also people only mentioned (no e-mail or phone given)")
+
     wa = sub.add_parser("watch", help="poll a folder and sync the index when it changes")
     wa.add_argument("path", type=Path)
     wa.add_argument("--interval", type=float, help="seconds between polls")
@@ -138,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     except AvtalebotError as exc:
         print(f"avtalebot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `avtalebot contacts --json | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("avtalebot: interrupted", file=sys.stderr)
         return 130

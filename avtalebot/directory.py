@@ -83,7 +83,7 @@ def contact_directory(
             )
             found.append((c, src, doc))
     entries = [_entry(group) for group in _people(found)]
-    words = _words(query)
+    words = query_words(query)
     hits = [e for e, hay in entries if all(w in hay for w in words)]
     return sorted(hits, key=lambda e: (not e.current, e.name.casefold()))
 
@@ -128,8 +128,8 @@ def _entry(items: list) -> tuple[DirectoryEntry, str]:
         + [f"{s.title} {s.source}" for _, s, _ in items]
         + [" ".join(DocMeta.from_dict(d["meta"]).parties) for _, _, d in items]
     )
-    return entry, " ".join(_words(hay))
+    return entry, " ".join(query_words(hay))
 
 
-def _words(text: str) -> list[str]:
+def query_words(text: str) -> list[str]:
     return re.findall(r"[\wæøå]+", text.casefold())

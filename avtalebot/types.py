@@ -26,6 +26,19 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Obligation:
+    """What one party (or both, JOINT) is obliged to do, as one list item states it."""
+
+    party: str
+    text: str
+    start: int  # the item's span in the cleaned text
+    end: int
+
+
+JOINT = "Begge parter"
+
+
+@dataclass(frozen=True)
 class DocMeta:
     """Metadata extracted by rules from one document's cleaned text."""
 
@@ -41,6 +54,7 @@ class DocMeta:
     replaces_text: str = ""  # the sentence saying so
     replaces_span: tuple[int, int] = (0, 0)
     contacts: tuple[Contact, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,6 +68,7 @@ class DocMeta:
         d["replaces_years"] = tuple(d.get("replaces_years", ()))
         d["replaces_span"] = tuple(d.get("replaces_span", (0, 0)))
         d["contacts"] = tuple(Contact(**c) for c in d.get("contacts", ()))
+        d["obligations"] = tuple(Obligation(**o) for o in d.get("obligations", ()))
         return cls(**d)
 
 

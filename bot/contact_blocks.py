@@ -50,6 +50,9 @@ def contacts_fallback(entries: list[DirectoryEntry], query: str, lang: str) -> s
     return plain(bot_label(lang, key).format(n=len(entries), q=query))["text"]
 
 
+def status_word(status: str, lang: str) -> str:
+    return _STATUS.get(lang, _STATUS["nb"]).get(status, status)
+
+
 def _source(s, lang: str) -> dict:
-    status = _STATUS.get(lang, _STATUS["nb"])[s.status] if s.status in _STATUS["nb"] else s.status
-    return plain(truncate(f"📄 {s.title or s.source} ({status}): “{s.quote}”", 2000))
+    return plain(truncate(f"📄 {s.title or s.source} ({status_word(s.status, lang)}): “{s.quote}”", 2000))

@@ -10,11 +10,13 @@ from avtalebot.text import detect_lang
 from bot.blocks import answer_blocks, fallback_text, source_view
 from bot.contact_blocks import contact_blocks, contacts_fallback
 from bot.dedupe import Deduper
+from bot.duty_blocks import duties_fallback, duty_blocks
 from bot.labels import bot_label
 from bot.service import BotService, clean_question
 
 log = logging.getLogger(__name__)
 CONTACT_VERBS = {"kontakt": "nb", "kontakter": "nb", "kontaktar": "nn", "contact": "en", "contacts": "en"}
+DUTY_VERBS = {"plikter": "nb", "plikt": "nb", "pliktar": "nn", "duties": "en", "obligations": "en"}
 
 
 class Gate:
@@ -119,6 +121,8 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         verb, _, rest = question.partition(" ")
         if verb.casefold() in CONTACT_VERBS:
             return contacts_command(respond, verb.casefold(), rest.strip())
+        if verb.casefold() in DUTY_VERBS:
+            return duties_command(respond, DUTY_VERBS[verb.casefold()], rest.strip())
         try:
             answer = service.answer(question, None)
             answer_id = service.store.save_answer(
@@ -151,6 +155,20 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
             )
         except Exception:
             log.exception("contact directory failed")
+            respond(response_type="ephemeral", text=bot_label(lang, "apology"))
+
+    def duties_command(respond, lang: str, where: str):
+        """`/avtale plikter <county or agreement>`: the parties' obligations side by side."""
+        try:
+            found = service.duties(where)
+            respond(
+                response_type="ephemeral",
+                replace_original=True,
+                text=duties_fallback(found, where, lang),
+                blocks=duty_blocks(found, where, lang),
+            )
+        except Exception:
+            log.exception("obligations view failed")
             respond(response_type="ephemeral", text=bot_label(lang, "apology"))
 
     app.command("/avtale")(ack=ack_question, lazy=[answer_command])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 BOT_LABELS = {
     "nb": {
+        "no_duties": "Fant ingen avtale med pliktlister for «{q}».",
+        "more_duties": "… og {n} avtaler til. Skriv et mer presist søk.",
         "contacts_found": "{n} kontaktperson(er) for «{q}»:",
         "no_contacts": "Fant ingen kontaktpersoner for «{q}» i avtalene.",
         "not_current": "Står bare i avtaler som ikke lenger gjelder – sjekk før du tar kontakt.",
@@ -28,6 +30,8 @@ BOT_LABELS = {
         "not_in_force": "ikke i kraft",
     },
     "nn": {
+        "no_duties": "Fann ingen avtale med pliktlister for «{q}».",
+        "more_duties": "… og {n} avtalar til. Skriv eit meir presist søk.",
         "contacts_found": "{n} kontaktperson(ar) for «{q}»:",
         "no_contacts": "Fann ingen kontaktpersonar for «{q}» i avtalane.",
         "not_current": "Står berre i avtalar som ikkje lenger gjeld – sjekk før du tek kontakt.",
@@ -52,6 +56,8 @@ BOT_LABELS = {
         "not_in_force": "ikkje i kraft",
     },
     "en": {
+        "no_duties": "No agreement with lists of obligations for “{q}”.",
+        "more_duties": "… and {n} more agreements. Try a narrower search.",
         "contacts_found": "{n} contact(s) for “{q}”:",
         "no_contacts": "No contacts for “{q}” in the agreements.",
         "not_current": "Listed only in agreements no longer in force – check before contacting.",

@@ -9,8 +9,9 @@ from datetime import date
 
 from avtalebot.answer.followup import contextualize
 from avtalebot.answer.validity import status_of, validity_note
-from avtalebot.directory import DirectoryEntry, contact_directory
+from avtalebot.directory import CURRENT, DirectoryEntry, contact_directory
 from avtalebot.feedback import FeedbackStore
+from avtalebot.obligations import AgreementDuties, agreement_duties
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.blocks import answer_blocks, fallback_text, split_messages
@@ -58,14 +59,19 @@ class BotService:
     def contacts(self, query: str) -> list[DirectoryEntry]:
         """The contact directory over the live index, validity as of today."""
         index = self._live.retriever().index
-
-        def chunk_id_at(doc_id: str, offset: int) -> str:
-            chunk = index.chunk_at(doc_id, offset)
-            return chunk.chunk_id if chunk else ""
-
         return contact_directory(
-            index.docs, text_of=index.doc_text, chunk_id_at=chunk_id_at, as_of=date.today(), query=query
+            index.docs, text_of=index.doc_text, chunk_id_at=self._chunk_id_at, as_of=date.today(), query=query
         )
+
+    def duties(self, where: str) -> list[AgreementDuties]:
+        """Obligations of the agreements matching `where`, those in force today first."""
+        index = self._live.retriever().index
+        found = agreement_duties(index.docs, chunk_id_at=self._chunk_id_at, as_of=date.today(), where=where)
+        return sorted(found, key=lambda a: a.status not in CURRENT)
+
+    def _chunk_id_at(self, doc_id: str, offset: int) -> str:
+        chunk = self._live.retriever().index.chunk_at(doc_id, offset)
+        return chunk.chunk_id if chunk else ""
 
     def answer(self, question: str, previous: str | None) -> Answer:
         return self._answerer.answer(question, previous=previous)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from avtalebot.types import DocMeta
 from ingest.contacts import extract_contacts
 from ingest.dates import MONTHS, parse_date  # noqa: F401  (re-exported for older imports)
+from ingest.obligations import extract_obligations
 from ingest.parties import extract_parties
 from ingest.periods import published, replaces, signing, validity
 
@@ -36,4 +37,5 @@ def extract_metadata(text: str) -> DocMeta:
         replaces_text=old.text,
         replaces_span=old.span,
         contacts=tuple(extract_contacts(text, county, tuple(parties))),
+        obligations=extract_obligations(text, tuple(parties)),
     )

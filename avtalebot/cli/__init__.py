@@ -79,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     co.add_argument("--as-of", help="validity of the sources as of this date (YYYY-MM-DD)")
     co.add_argument("--all", action="store_true", help="also people only mentioned (no e-mail or phone given)")
 
+    ob = sub.add_parser("obligations", help="each agreement's obligations per party, cited")
+    ob.add_argument("--party", help="only this party (words of its name, e.g. 'nav' or 'fylkeskommune')")
+    ob.add_argument("--county", help="only agreements whose title, file name or parties match these words")
+    ob.add_argument("--as-of", help="only agreements in force on this date (YYYY-MM-DD)")
+    ob.add_argument("--json", action="store_true", help="one JSON object per obligation per line")
+    ob.add_argument(
+        "--diff",
+        nargs="*",
+        metavar="AGREEMENT",
+        help="obligations added, removed and changed: between two agreements, or (no names) for every "
+        "agreement and the one that replaced it",
+    )
+
     wa = sub.add_parser("watch", help="poll a folder and sync the index when it changes")
     wa.add_argument("path", type=Path)
     wa.add_argument("--interval", type=float, help="seconds between polls")

@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from avtalebot.cli.facts import cmd_contacts  # noqa: F401  (dispatched by name)
+from avtalebot.cli.facts import cmd_contacts, cmd_obligations  # noqa: F401  (dispatched by name)
 from avtalebot.cli.quality import cmd_calibrate, cmd_eval  # noqa: F401  (dispatched by name)
 from avtalebot.errors import AvtalebotError, InputError
 from avtalebot.progress import TqdmProgress

@@ -19,6 +19,7 @@ import numpy as np
 from avtalebot.answer.candidates import Pool, gather
 from avtalebot.answer.compose import compose, decline
 from avtalebot.answer.decide import decide
+from avtalebot.answer.eligibility_answer import eligibility_answer, situation_of
 from avtalebot.answer.features import FEATURES, featurize
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.labels import label
@@ -106,6 +107,9 @@ class ExtractiveAnswerer:
         if prep.missing_place:
             text = label(prep.lang, "no_place").format(place=prep.missing_place)
             return Answer(text, (), True, prep.lang, prep.index.snapshot_id)
+        situation = situation_of(prep.query.text)
+        if situation is not None and len(cands):  # 'Kan en 25-åring …?': yes / no / depends / not stated
+            return eligibility_answer(prep, scores, situation)
         if not decision.answer:
             close = decision.best is not None and decision.confidence >= threshold / 2
             near = cands[decision.best] if close else None

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 LABELS = {
     "nb": {
+        "elig_yes": "Ja, ut fra vilkårene som er oppgitt: {reasons} er oppfylt.",
+        "elig_no": "Nei: {reasons} er ikke oppfylt ({detail}).",
+        "elig_depends": "Det kommer an på: {open}.",
+        "elig_depends_met": " ({reasons} er oppfylt.)",
+        "elig_not_stated": "Avtalene sier ikke hvem som kan delta på dette; jeg kan ikke svare ja eller nei.",
         "abstain": "Jeg fant ikke noe om dette i avtalene jeg har tilgang til. Prøv å formulere spørsmålet "
         "annerledes, eller spør den som eier avtalen.",
         "sources": "Kilder",
@@ -33,6 +38,11 @@ LABELS = {
         "this_question": "svaret på akkurat dette",
     },
     "nn": {
+        "elig_yes": "Ja, ut frå vilkåra som er oppgjevne: {reasons} er oppfylt.",
+        "elig_no": "Nei: {reasons} er ikkje oppfylt ({detail}).",
+        "elig_depends": "Det kjem an på: {open}.",
+        "elig_depends_met": " ({reasons} er oppfylt.)",
+        "elig_not_stated": "Avtalane seier ikkje kven som kan delta på dette; eg kan ikkje svare ja eller nei.",
         "abstain": "Eg fann ikkje noko om dette i avtalane eg har tilgang til. Prøv å formulere spørsmålet "
         "annleis, eller spør den som eig avtalen.",
         "sources": "Kjelder",
@@ -62,6 +72,11 @@ LABELS = {
         "this_question": "svaret på akkurat dette",
     },
     "en": {
+        "elig_yes": "Yes, going by the conditions stated: {reasons} met.",
+        "elig_no": "No: {reasons} not met ({detail}).",
+        "elig_depends": "It depends on: {open}.",
+        "elig_depends_met": " ({reasons} met.)",
+        "elig_not_stated": "The agreements do not say who can take part in this, so I cannot answer yes or no.",
         "abstain": "I could not find this in the agreements I have access to. Try rephrasing the question, "
         "or ask the agreement's owner.",
         "sources": "Sources",

@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS answers (
     user TEXT, channel TEXT, thread_ts TEXT, created_at TEXT);
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, vote TEXT, user TEXT, created_at TEXT);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, verdict TEXT, passage TEXT, reviewer TEXT,
+    created_at TEXT);
 """
 
 
@@ -97,12 +100,97 @@ class FeedbackStore:
             for answer_id, vote, user, created, question, answer, cites, channel in rows
         ]
 
+    def add_review(self, answer_id: str, verdict: str, reviewer: str, passage: dict | None = None) -> None:
+        """A reviewer's label: the answer is 'right' or 'wrong', optionally with the passage
+        (source, doc_id, start, end, quote) that should have been cited."""
+        if verdict not in ("right", "wrong"):
+            raise ValueError(f"verdict must be 'right' or 'wrong', not {verdict!r}")
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO reviews (answer_id, verdict, passage, reviewer, created_at) VALUES (?,?,?,?,?)",
+                (answer_id, verdict, json.dumps(passage, ensure_ascii=False) if passage else None, reviewer, _now()),
+            )
+            self._db.commit()
+
+    def answers(self, *, limit: int = 500) -> list[dict]:
+        """Answers given, newest first, each with its votes and its latest review."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, question, answer, citations, abstained, lang, user, channel, created_at FROM answers "
+                "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+            votes = self._db.execute("SELECT answer_id, vote FROM feedback").fetchall()
+            reviews = self._db.execute(
+                "SELECT answer_id, verdict, passage, reviewer, created_at FROM reviews ORDER BY id"
+            ).fetchall()
+        by_answer: dict[str, list[str]] = {}
+        for answer_id, vote in votes:
+            by_answer.setdefault(answer_id, []).append(vote)
+        latest = {r[0]: r for r in reviews}
+        out = []
+        for answer_id, question, text, cites, abstained, lang, user, channel, created in rows:
+            review = latest.get(answer_id)
+            out.append(
+                {
+                    "id": answer_id,
+                    "question": question,
+                    "answer": text,
+                    "citations": json.loads(cites or "[]"),
+                    "abstained": bool(abstained),
+                    "lang": lang,
+                    "user": user,
+                    "channel": channel,
+                    "time": created,
+                    "votes": by_answer.get(answer_id, []),
+                    "review": None
+                    if review is None
+                    else {
+                        "verdict": review[1],
+                        "passage": json.loads(review[2]) if review[2] else None,
+                        "reviewer": review[3],
+                        "time": review[4],
+                    },
+                }
+            )
+        return out
+
+    def eval_rows(self) -> list[dict]:
+        """Reviewed answers as questions in the eval format (q, lang, source, answer_any, kind), for
+        `avtalebot eval` and `avtalebot calibrate`: the passage a reviewer picked, or the cited one
+        of an answer marked right; an abstention marked right is a question to decline."""
+        rows = []
+        for a in self.answers(limit=1_000_000):
+            review = a["review"]
+            if review is None:
+                continue
+            passage = review["passage"] or (a["citations"][0] if review["verdict"] == "right" and a["citations"] else None)
+            if passage:
+                rows.append(
+                    {"q": a["question"], "lang": a["lang"], "source": passage["source"],
+                     "answer_any": [_fragment(passage.get("quote", ""))], "kind": "review",
+                     "reviewer": review["reviewer"]}  # fmt: skip
+                )
+            elif review["verdict"] == "right" and a["abstained"]:
+                rows.append({"q": a["question"], "lang": a["lang"], "source": None, "answer_any": [],
+                             "kind": "review", "reviewer": review["reviewer"]})  # fmt: skip
+        return rows
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def export_jsonl(self, out: TextIO) -> int:
-        records = self.records()
+    def export_jsonl(self, out: TextIO, *, eval_format: bool = False) -> int:
+        records = self.eval_rows() if eval_format else self.records()
         for rec in records:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         return len(records)
+
+
+def _fragment(quote: str, size: int = 60) -> str:
+    """The start of a passage, cut at a word: found in any answer that quotes the passage."""
+    quote = " ".join(quote.split()).lstrip("•- ")
+    if len(quote) <= size:
+        return quote
+    cut = quote.rfind(" ", 0, size)
+    return quote[: cut if cut > size // 2 else size]

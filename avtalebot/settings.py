@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     slack_workers: int = 16
     watch_interval_s: float = 10.0
     snapshot_grace_s: float = 600.0  # a replaced index snapshot is deleted only after this long
+    # the review site (`avtalebot web`)
+    web_token: SecretStr | None = None  # shared secret for the login and for Bearer requests
+    web_trusted_proxy_header: str | None = None  # e.g. X-Forwarded-User, set by oauth2-proxy
+    web_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1"])
+    public_url: str | None = None  # where the review site is reachable; Slack answers link to it
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "AVTALEBOT_SLACK_BOT_TOKEN")
@@ -54,7 +59,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "AVTALEBOT_SLACK_API_URL")
     )
 
-    @field_validator("admin_users", "allowed_channels", mode="before")
+    @field_validator("admin_users", "allowed_channels", "web_trusted_proxies", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)

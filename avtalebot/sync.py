@@ -14,6 +14,7 @@ from pathlib import Path
 from avtalebot.collect import FoundFile, collect
 from avtalebot.errors import AvtalebotError, EmbedderMismatchError, InputError
 from avtalebot.settings import Settings
+from avtalebot.sync_log import LAST_SYNC, keep_last
 from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
@@ -180,6 +181,7 @@ class Syncer:
             finally:
                 state.close()
         report.seconds = time.perf_counter() - t0
+        keep_last(self._layout.root / LAST_SYNC, report.to_dict())
         return report
 
     def _state(self, rebuild: bool) -> _State:

@@ -3,6 +3,8 @@ rich_text text elements (never parsed as mrkdwn), and the notification fallback 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from avtalebot.answer.labels import label
 from avtalebot.types import Answer, Citation, DocMeta
 from bot.escape import escape_mrkdwn, plain, split_text, truncate
@@ -23,6 +25,7 @@ def answer_blocks(
     *,
     share: bool = False,
     shared_by: str | None = None,
+    public_url: str | None = None,
 ) -> list[dict]:
     lang = answer.lang
     blocks: list[dict] = []
@@ -52,6 +55,8 @@ def answer_blocks(
             by_doc.setdefault(c.doc_id or c.source, []).append(c)
         for cites in by_doc.values():  # one title per document, a button per passage
             blocks += document_blocks(cites, answer_id, source_notes.get(cites[0].n, ""), lang)
+            if public_url:
+                blocks.append(site_links(cites, public_url, lang))
     actions = []
     if not answer.abstained:
         actions += [
@@ -115,6 +120,17 @@ def document_blocks(cites: list[Citation], answer_id: str, note: str, lang: str)
         buttons = [_source_button(c, answer_id, lang, True) for c in cites[1:5]]
         blocks.append({"type": "actions", "block_id": f"sources_{answer_id}_{first.n}", "elements": buttons})
     return blocks
+
+
+def site_links(cites: list[Citation], public_url: str, lang: str) -> dict:
+    """'[1] Åpne i gjennomgangssiden': each passage on the review site (our own URL, escaped)."""
+    base = public_url.rstrip("/")
+    links = [
+        f"<{escape_mrkdwn(f'{base}/doc/{quote(c.doc_id)}?span={c.start}-{c.end}#hit')}|[{c.n}] "
+        f"{escape_mrkdwn(bot_label(lang, 'open_on_site'))}>"
+        for c in cites[:5]
+    ]
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": "  ".join(links)}]}
 
 
 def split_messages(blocks: list[dict], limit: int = MAX_BLOCKS) -> list[list[dict]]:

@@ -136,7 +136,9 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
                 response_type="ephemeral",
                 replace_original=True,
                 text=fallback_text(answer),
-                blocks=answer_blocks(answer, answer_id, service.source_notes(answer), share=True),
+                blocks=answer_blocks(
+                    answer, answer_id, service.source_notes(answer), share=True, public_url=service.public_url
+                ),
             )
         except Exception:
             log.exception("slash command failed")

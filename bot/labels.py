@@ -4,6 +4,7 @@ from __future__ import annotations
 
 BOT_LABELS = {
     "nb": {
+        "open_on_site": "åpne i gjennomgangssiden",
         "no_duties": "Fant ingen avtale med pliktlister for «{q}».",
         "more_duties": "… og {n} avtaler til. Skriv et mer presist søk.",
         "contacts_found": "{n} kontaktperson(er) for «{q}»:",
@@ -30,6 +31,7 @@ BOT_LABELS = {
         "not_in_force": "ikke i kraft",
     },
     "nn": {
+        "open_on_site": "opne i gjennomgangssida",
         "no_duties": "Fann ingen avtale med pliktlister for «{q}».",
         "more_duties": "… og {n} avtalar til. Skriv eit meir presist søk.",
         "contacts_found": "{n} kontaktperson(ar) for «{q}»:",
@@ -56,6 +58,7 @@ BOT_LABELS = {
         "not_in_force": "ikkje i kraft",
     },
     "en": {
+        "open_on_site": "open on the review site",
         "no_duties": "No agreement with lists of obligations for “{q}”.",
         "more_duties": "… and {n} more agreements. Try a narrower search.",
         "contacts_found": "{n} contact(s) for “{q}”:",

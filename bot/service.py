@@ -28,7 +28,8 @@ def clean_question(text: str) -> str:
 
 
 class BotService:
-    def __init__(self, *, answerer, live, store: FeedbackStore) -> None:
+    def __init__(self, *, answerer, live, store: FeedbackStore, public_url: str | None = None) -> None:
+        self.public_url = public_url  # the review site: citations also link to their passage there
         self._answerer = answerer
         self._live = live
         self.store = store
@@ -151,7 +152,9 @@ class BotService:
         thread_ts: str | None,
         shared_by: str | None = None,
     ) -> None:
-        blocks = answer_blocks(answer, answer_id, self.source_notes(answer), shared_by=shared_by)
+        blocks = answer_blocks(
+            answer, answer_id, self.source_notes(answer), shared_by=shared_by, public_url=self.public_url
+        )
         for part in split_messages(blocks):
             client.chat_postMessage(
                 channel=channel,

@@ -30,6 +30,9 @@ def _clean_env(monkeypatch):
         "SLACK_APP_TOKEN",
         "SLACK_API_URL",
         "AVTALEBOT_ANSWERER",
+        "AVTALEBOT_WEB_TOKEN",
+        "AVTALEBOT_WEB_TRUSTED_PROXY_HEADER",
+        "AVTALEBOT_PUBLIC_URL",
     ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")

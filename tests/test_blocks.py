@@ -74,3 +74,13 @@ def test_sources_group_the_passages_of_one_document():
     assert titles == ["[1][3] Avtale A — § 3; § 4 · gjeldende", "[2] Avtale B"]
     ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert "show_source_3" in ids  # every passage keeps its own button
+
+
+def test_citations_link_to_the_review_site_when_it_has_a_public_url():
+    c = Citation(1, "a.txt", "Avtale", "§ 1", "d1:0000:x", "sitat", 0.9, doc_id="d1", start=10, end=42)
+    answer = Answer("«sitat» [1]", (c,), False, "nb")
+    assert not any("/doc/" in str(b) for b in answer_blocks(answer, "A1", {}))
+    blocks = answer_blocks(answer, "A1", {}, public_url="https://avtalebot.nav.example/")
+    (link,) = [b for b in blocks if b["type"] == "context" and "avtalebot.nav.example" in str(b)]
+    text = link["elements"][0]["text"]
+    assert text == "<https://avtalebot.nav.example/doc/d1?span=10-42#hit|[1] åpne i gjennomgangssiden>"

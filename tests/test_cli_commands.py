@@ -14,7 +14,10 @@ from tests.conftest import CORPUS, DEV, ROOT
 
 pytestmark = pytest.mark.integration
 
-COVERED = {"ingest", "ask", "eval", "calibrate", "status", "contacts", "watch", "slack", "bench", "feedback"}
+COVERED = {
+    "ingest", "ask", "eval", "calibrate", "status", "contacts", "obligations", "watch", "slack", "bench",
+    "feedback", "web",
+}  # fmt: skip
 
 
 def documented_commands() -> set[str]:
@@ -53,6 +56,10 @@ def test_documented_commands_run_end_to_end(tmp_path):
     assert tony["email"] == "tony.jonsen@nav.no" and tony["sources"][0]["source"] == "004_3f3d23caf682b2ed.txt"
     assert "Tony Jonsen" in run("contacts").stdout
     assert run("watch", str(CORPUS), "--interval", "0.1", "--once").returncode == 0
+    assert "no obligations found" in run("obligations", "--party", "nobody").stdout
+    refused = run("web", ok=False)  # never served without a way to log in
+    assert refused.returncode == 2 and "AVTALEBOT_WEB_TOKEN" in refused.stderr
+    _serve_the_site(cli, tmp_path)
 
     from avtalebot.feedback import FeedbackStore
     from avtalebot.types import Answer
@@ -73,3 +80,32 @@ def test_documented_commands_run_end_to_end(tmp_path):
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SLACK_")}
     slack = run("slack", "--mode", "http", "--port", "0", ok=False, env=env)
     assert slack.returncode == 2 and "SLACK_SIGNING_SECRET" in slack.stderr
+
+
+def _serve_the_site(cli: list[str], tmp_path) -> None:
+    """`avtalebot web` serves on 127.0.0.1, answers a script's Bearer request, and stops on SIGTERM."""
+    import os
+    import time
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "AVTALEBOT_WEB_TOKEN": "cli-test-token"}
+    proc = subprocess.Popen([*cli, "web", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, body = time.time() + 120, ""
+        while time.time() < deadline:
+            try:
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/documents", headers={"Authorization": "Bearer cli-test-token"}
+                )
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    body = resp.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert "004_3f3d23caf682b2ed.txt" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -123,10 +123,19 @@ def _parser() -> argparse.ArgumentParser:
     sl.add_argument("--port", type=int, default=3000)
     sl.add_argument("--host", default="0.0.0.0")
 
-    fb = sub.add_parser("feedback", help="feedback given in Slack")
+    fb = sub.add_parser("feedback", help="feedback given in Slack and reviews from the review site")
     fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
     fe = fb_sub.add_parser("export", help="write all feedback as JSONL")
     fe.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    fe.add_argument(
+        "--eval",
+        action="store_true",
+        help="write the reviewers' labels as questions in the eval format (for eval and calibrate)",
+    )
+
+    we = sub.add_parser("web", help="the review site (log in with AVTALEBOT_WEB_TOKEN)")
+    we.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    we.add_argument("--port", type=int, default=8080)
     return p
 
 

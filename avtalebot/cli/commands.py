@@ -192,12 +192,18 @@ def cmd_feedback(settings: Settings, args) -> int:
     store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
-        n = store.export_jsonl(out)
+        n = store.export_jsonl(out, eval_format=args.eval)
     finally:
         if args.out:
             out.close()
-    print(f"exported {n} feedback records", file=sys.stderr)
+    print(f"exported {n} {'reviewed questions' if args.eval else 'feedback records'}", file=sys.stderr)
     return 0
+
+
+def cmd_web(settings: Settings, args) -> int:
+    from web.serve import serve
+
+    return serve(settings, host=args.host, port=args.port)
 
 
 def cmd_bench(settings: Settings, args) -> int:

@@ -30,9 +30,12 @@ class Settings(BaseSettings):
     max_file_mb: float = 50.0
     corpus_dir: Path | None = None
     answerer: Literal["extractive", "llm"] = "extractive"
-    llm_base_url: str | None = None
-    llm_model: str = "gpt-4o-mini"
+    llm_provider: Literal["openai", "azure_openai", "ollama"] = "openai"
+    llm_base_url: str | None = None  # OpenAI-compatible /v1 URL, Azure endpoint, or Ollama server
+    llm_model: str = "gpt-4o-mini"  # for Azure: the deployment name
     llm_api_key: SecretStr | None = None
+    llm_api_version: str = "2024-10-21"  # Azure OpenAI only
+    llm_timeout_s: float = 20.0  # the per-question budget; past it, the extractive answer
     admin_users: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_channel: str | None = None
     allowed_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -36,9 +36,12 @@ def build_answerer(settings: Settings, live: LiveIndex) -> Answerer:
     if settings.answerer == "extractive":
         return extractive
     if settings.answerer == "llm":
-        from avtalebot.answer.llm import LLMAnswerer, build_chat_model
+        from avtalebot.answer.llm import LLMAnswerer
+        from avtalebot.answer.llm_provider import build_chat_model
 
-        return LLMAnswerer(extractive=extractive, chat_model=build_chat_model(settings))
+        return LLMAnswerer(
+            extractive=extractive, chat_model=build_chat_model(settings), budget_s=settings.llm_timeout_s
+        )
     raise ConfigError(f"unknown answerer '{settings.answerer}'")
 
 

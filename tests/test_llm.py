@@ -1,23 +1,42 @@
-"""The LLM answerer over HTTP against a loopback OpenAI-compatible server, and its guard rails."""
+"""Generated answers against a loopback OpenAI-compatible server (and an Azure-style path) with
+scripted replies: what reaches the user in each case — in process, through the CLI and through the
+Slack bot. No uncited or unsupported sentence ever reaches the user."""
+
+from __future__ import annotations
 
 import json
+import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 from pydantic import SecretStr
 
-from avtalebot.answer.llm import LLMAnswerer, build_chat_model
+from avtalebot.answer.llm import LLMAnswerer
+from avtalebot.answer.llm_provider import build_chat_model
+from avtalebot.errors import ConfigError
+
+Q = "Hvem signerte avtalen for Østfold fylkeskommune?"
+NAME = "Sindre Martinsen-Evje"
+
+
+def passage_with(body: dict, phrase: str) -> int:
+    """The number the prompt gave the passage containing `phrase`."""
+    user = body["messages"][-1]["content"]
+    for block in user.split("\n\n["):
+        m = re.match(r"\[?(\d+)\]", block)
+        if m and phrase in block:
+            return int(m.group(1))
+    raise AssertionError(f"no passage with {phrase!r} in the prompt")
 
 
 class FakeOpenAI:
-    """Answers /v1/chat/completions with queued replies and records each request body."""
+    """/v1/chat/completions (and Azure's /openai/deployments/<d>/chat/completions) answering from a
+    script: each step is a reply text, a function of the request body, or (status, raw body, delay)."""
 
-    def __init__(self, replies: list[str]) -> None:
-        self.replies = list(replies)
-        self.requests: list[dict] = []
+    def __init__(self, script: list) -> None:
+        self.script, self.requests = list(script), []
         fake = self
 
         class H(BaseHTTPRequestHandler):
@@ -27,37 +46,41 @@ class FakeOpenAI:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(
-                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
-                )
-                content = fake.replies.pop(0)
-                out = json.dumps(
                     {
-                        "id": "c1",
-                        "object": "chat.completion",
-                        "created": 1,
-                        "model": body["model"],
-                        "choices": [
-                            {
-                                "index": 0,
-                                "finish_reason": "stop",
-                                "message": {"role": "assistant", "content": content},
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                        "path": self.path,
+                        "body": body,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
                     }
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
+                )
+                step = fake.script.pop(0) if len(fake.script) > 1 else fake.script[0]
+                status, raw, delay = (200, None, 0.0) if not isinstance(step, tuple) else step
+                if raw is None:
+                    content = step(body) if callable(step) else step
+                    raw = json.dumps({
+                        "id": "c1", "object": "chat.completion", "created": 1, "model": body.get("model", "m"),
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": content}}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    })  # fmt: skip
+                time.sleep(delay)
+                out = raw.encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(out)))
+                    if status == 429:
+                        self.send_header("Retry-After", "0")
+                    self.end_headers()
+                    self.wfile.write(out)
+                except OSError:
+                    pass  # the client gave up (budget exceeded)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def stop(self):
         self.server.shutdown()
@@ -65,46 +88,105 @@ class FakeOpenAI:
 
 
 @pytest.fixture
-def extractive(answerer):
-    return answerer
+def llm(settings, answerer):
+    servers = []
+
+    def make(script: list, budget: float = 20.0, **extra) -> tuple[LLMAnswerer, FakeOpenAI]:
+        server = FakeOpenAI(script)
+        servers.append(server)
+        s = settings.model_copy(update={
+            "answerer": "llm", "llm_model": "m1",
+            "llm_base_url": server.url if extra.get("llm_provider") == "azure_openai" else server.url + "/v1",
+            "llm_api_key": SecretStr("sk-test"), "llm_timeout_s": budget, **extra,
+        })  # fmt: skip
+        return LLMAnswerer(extractive=answerer, chat_model=build_chat_model(s), budget_s=budget), server
+
+    yield make
+    for s in servers:
+        s.stop()
 
 
-def test_llm_answer_over_http_keeps_citations(settings, extractive):
-    server = FakeOpenAI(["Avtalen ble signert av fylkesordfører Sindre Martinsen-Evje [1]."])
-    try:
-        s = settings.model_copy(
-            update={
-                "answerer": "llm",
-                "llm_base_url": server.base_url,
-                "llm_model": "m1",
-                "llm_api_key": SecretStr("sk-test"),
-            }
-        )
-        llm = LLMAnswerer(extractive=extractive, chat_model=build_chat_model(s))
-        ans = llm.answer("Hvem signerte avtalen for Østfold fylkeskommune?")
-    finally:
-        server.stop()
-    assert ans.text == "Avtalen ble signert av fylkesordfører Sindre Martinsen-Evje [1]."
-    assert [c.n for c in ans.citations] == [1] and ans.citations[0].source.startswith("003_")
+def test_a_correct_cited_answer_is_shown_with_the_exact_passage(llm):
+    model, server = llm(
+        [lambda b: f"Avtalen ble signert av fylkesordfører {NAME} [{passage_with(b, NAME)}]."]
+    )
+    ans = model.answer(Q)
+    assert ans.text.startswith(f"Avtalen ble signert av fylkesordfører {NAME} [1].") and not ans.abstained
+    (c,) = ans.citations
+    assert c.source.startswith("003_") and NAME in c.quote and c.end > c.start
     req = server.requests[0]
-    assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-test"
+    assert req["path"] == "/v1/chat/completions" and req["headers"]["authorization"] == "Bearer sk-test"
     prompt = json.dumps(req["body"]["messages"], ensure_ascii=False)
-    assert "Sindre Martinsen-Evje" in prompt and "[1]" in prompt and "Norwegian Bokmål" in prompt
+    assert "Norwegian Bokmål" in prompt and prompt.count("\\n\\n[") >= 3  # several passages, numbered
 
 
-@pytest.mark.parametrize("reply", ["Det er Ola Nordmann.", "Det er Ola Nordmann [7]."])
-def test_uncited_or_miscited_llm_answer_falls_back_to_quotes(extractive, reply):
-    llm = LLMAnswerer(
-        extractive=extractive, chat_model=GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+def test_a_hallucinated_number_is_dropped(llm):
+    model, _ = llm(
+        [
+            lambda b: (
+                f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Den gjelder i 99 år [{passage_with(b, NAME)}]."
+            )
+        ]
     )
-    ans = llm.answer("Hvem signerte avtalen for Østfold fylkeskommune?")
-    assert "Ola Nordmann" not in ans.text and "Sindre Martinsen-Evje" in ans.text
+    ans = model.answer(Q)
+    assert NAME in ans.text and "99" not in ans.text
+    assert model.stats["dropped: number"] == 1 and model.stats["kept"] == 1
 
 
-def test_llm_saying_not_in_sources_abstains(extractive):
-    llm = LLMAnswerer(
-        extractive=extractive,
-        chat_model=GenericFakeChatModel(messages=iter([AIMessage("NOT_IN_SOURCES")])),
+def test_a_name_not_in_the_passage_loses_the_first_sentence_so_the_quotes_are_shown(llm):
+    model, _ = llm([lambda b: f"Avtalen ble signert av Ola Nordmann [{passage_with(b, NAME)}]."])
+    ans = model.answer(Q)
+    assert (
+        "Ola Nordmann" not in ans.text and ans.text.startswith("(Sitater fra avtalene") and NAME in ans.text
     )
-    ans = llm.answer("Hva er YrkesKomp?")
-    assert ans.abstained and ans.citations == ()
+
+
+def test_a_sentence_without_citation_is_dropped(llm):
+    model, _ = llm([lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Det var en fin dag."])
+    ans = model.answer(Q)
+    assert "fin dag" not in ans.text and model.stats["dropped: no"] == 1
+
+
+def test_a_citation_to_a_passage_not_given_falls_back(llm):
+    model, _ = llm([f"{NAME} signerte avtalen [42]."])
+    ans = model.answer(Q)
+    assert "[42]" not in ans.text and ans.text.startswith("(Sitater fra avtalene")
+
+
+def test_not_in_sources_with_a_confident_extractive_answer_shows_the_quotes(llm):
+    model, _ = llm(["NOT_IN_SOURCES"])
+    assert model.answer(Q).text.startswith("(Sitater fra avtalene")  # the two disagree: quotes
+
+
+def test_timeout_429_and_malformed_replies(llm):
+    slow, _ = llm([(200, None, 5.0), "x"], budget=1.0)
+    t0 = time.perf_counter()
+    ans = slow.answer(Q)
+    assert time.perf_counter() - t0 < 4 and ans.text.startswith("(Sitater fra avtalene")
+    retried, server = llm([(429, '{"error": {"message": "slow down"}}', 0.0),
+                           lambda b: f"{NAME} signerte [{passage_with(b, NAME)}]."])  # fmt: skip
+    assert retried.answer(Q).text.startswith(f"{NAME} signerte [1].") and len(server.requests) == 2
+    broken, _ = llm([(200, "{not json", 0.0)])
+    assert broken.answer(Q).text.startswith("(Sitater fra avtalene")
+
+
+def test_azure_style_endpoint(llm):
+    model, server = llm(
+        [lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]."],
+        llm_provider="azure_openai", llm_model="gpt4o-deploy",
+    )  # fmt: skip
+    server_url = server.url
+    assert model.answer(Q).text.startswith(NAME)
+    req = server.requests[0]
+    assert req["path"].startswith("/openai/deployments/gpt4o-deploy/chat/completions?api-version=")
+    assert req["headers"]["api-key"] == "sk-test" and server_url
+
+
+def test_providers_name_what_is_missing(settings):
+    with pytest.raises(ConfigError, match="AVTALEBOT_LLM_BASE_URL"):
+        build_chat_model(settings.model_copy(update={"llm_provider": "azure_openai"}))
+    try:
+        import langchain_ollama  # noqa: F401
+    except ImportError:
+        with pytest.raises(ConfigError, match=r"avtalebot\[ollama\]"):
+            build_chat_model(settings.model_copy(update={"llm_provider": "ollama"}))

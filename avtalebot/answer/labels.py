@@ -4,6 +4,7 @@ from __future__ import annotations
 
 LABELS = {
     "nb": {
+        "quotes_only": "(Sitater fra avtalene – den skrevne teksten kunne ikke kontrolleres mot kildene.)",
         "elig_yes": "Ja, ut fra vilkårene som er oppgitt: {reasons} er oppfylt.",
         "elig_no": "Nei: {reasons} er ikke oppfylt ({detail}).",
         "elig_depends": "Det kommer an på: {open}.",
@@ -38,6 +39,7 @@ LABELS = {
         "this_question": "svaret på akkurat dette",
     },
     "nn": {
+        "quotes_only": "(Sitat frå avtalane – den skrivne teksten kunne ikkje kontrollerast mot kjeldene.)",
         "elig_yes": "Ja, ut frå vilkåra som er oppgjevne: {reasons} er oppfylt.",
         "elig_no": "Nei: {reasons} er ikkje oppfylt ({detail}).",
         "elig_depends": "Det kjem an på: {open}.",
@@ -72,6 +74,7 @@ LABELS = {
         "this_question": "svaret på akkurat dette",
     },
     "en": {
+        "quotes_only": "(Quotes from the agreements – the written answer could not be checked against its sources.)",
         "elig_yes": "Yes, going by the conditions stated: {reasons} met.",
         "elig_no": "No: {reasons} not met ({detail}).",
         "elig_depends": "It depends on: {open}.",

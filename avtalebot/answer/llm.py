@@ -1,80 +1,126 @@
-"""Optional LLM answerer behind langchain's chat-model interface.
-
-The extractive answerer still selects the evidence and decides whether to abstain; the model only
-rewrites the cited quotes into prose. An answer that cites nothing, or cites a passage it was not
-given, is discarded in favour of the extractive answer: no uncited claims reach the user.
-"""
+"""Generated answers: the model reads the top retrieved passages and writes at most five sentences,
+each citing the passages it rests on; every sentence is checked (grounding.py) before anyone sees
+it. Whenever the generated answer cannot stand — the call fails or runs over its budget, the first
+sentence or more than half of them fail the checks, or the model says NOT_IN_SOURCES while the
+extractive answer is confident — the extractive answer is shown instead, marked as such."""
 
 from __future__ import annotations
 
 import logging
-import re
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as BudgetExceeded
+from dataclasses import replace
 
 import prompts
+from avtalebot.answer.compose import Citations, clip, status_notes
+from avtalebot.answer.grounding import Evidence, check, sentences
 from avtalebot.answer.labels import label
-from avtalebot.errors import ConfigError
-from avtalebot.settings import Settings
+from avtalebot.answer.validity import status_word
 from avtalebot.types import Answer
 
 log = logging.getLogger(__name__)
 _LANGUAGE = {"nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "en": "English"}
-_CITE = re.compile(r"\[(\d+)\]")
+PASSAGES = 6
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm")
 
 
 class LLMAnswerer:
-    def __init__(self, *, extractive, chat_model: BaseChatModel) -> None:
+    def __init__(self, *, extractive, chat_model, budget_s: float = 20.0) -> None:
         self._extractive = extractive
         self._chat = chat_model
-
-    def messages(self, question: str, evidence: Answer) -> list:
-        passages = "\n".join(f"[{c.n}] ({c.title}, {c.source}) {c.quote}" for c in evidence.citations)
-        return [
-            SystemMessage(
-                prompts.load("answer_system").format(language=_LANGUAGE.get(evidence.lang, "Norwegian"))
-            ),
-            HumanMessage(prompts.load("answer_user").format(question=question, passages=passages)),
-        ]
+        self._budget = budget_s
+        self._prompt = prompts.answer_prompt()
+        self.stats: Counter[str] = Counter()  # sentences kept / dropped by reason, fallbacks by cause
 
     def answer(self, question: str, *, previous: str | None = None, as_of=None) -> Answer:
-        evidence = self._extractive.answer(question, previous=previous, as_of=as_of)
-        if evidence.abstained or not evidence.citations:
-            return evidence
+        prep = self._extractive.prepare(question, previous=previous, as_of=as_of)
+        extractive = self._extractive.finish(prep)
+        passages = top_passages(prep, extractive)
+        if not passages:
+            return extractive
+        messages = self._prompt.format_messages(
+            language=_LANGUAGE.get(prep.lang, "Norwegian"),
+            question=question,
+            previous=previous or "-",
+            passages="\n\n".join(_passage_text(n, c, prep) for n, c in passages.items()),
+        )
         try:
-            reply = self._chat.invoke(self.messages(question, evidence))
+            reply = _POOL.submit(self._chat.invoke, messages).result(timeout=self._budget)
             text = str(reply.content).strip()
-        except Exception as exc:  # network, quota, timeouts: the extractive answer still stands
-            log.warning("LLM call failed (%s); using the extractive answer", type(exc).__name__)
-            return evidence
+        except BudgetExceeded:
+            return self._fallback(extractive, "over the time budget")
+        except Exception as exc:  # network, 429 after retries, malformed replies
+            return self._fallback(extractive, f"call failed ({type(exc).__name__})")
         if text.startswith("NOT_IN_SOURCES"):
-            return Answer(label(evidence.lang, "abstain"), (), True, evidence.lang)
-        cited = {int(n) for n in _CITE.findall(text)}
-        known = {c.n for c in evidence.citations}
-        if not cited or not cited <= known:
-            log.warning(
-                "LLM answer cited %s of %s; using the extractive answer",
-                sorted(cited),
-                sorted(known),
-            )
-            return evidence
-        return Answer(text, tuple(c for c in evidence.citations if c.n in cited), False, evidence.lang)
+            # a decline only when the extractive scorer finds nothing confident either
+            self.stats["not_in_sources"] += 1
+            return extractive if extractive.abstained else self._fallback(extractive, "model declined")
+        evidence = {n: Evidence.of(c.text) for n, c in passages.items()}
+        checked = [check(s, evidence) for s in sentences(text)]
+        for i, c in enumerate(checked, 1):
+            self.stats["kept" if c.ok else f"dropped: {c.reason.split(' ')[0]}"] += 1
+            if not c.ok:  # never the sentence itself at INFO: it may quote documents
+                log.info("dropped generated sentence %d of %d: %s", i, len(checked), c.reason)
+        kept = [c for c in checked if c.ok]
+        if not checked or not checked[0].ok or len(kept) * 2 < len(checked):
+            return self._fallback(extractive, "the generated answer failed its checks")
+        return _compose(kept, passages, prep)
+
+    def _fallback(self, extractive: Answer, cause: str) -> Answer:
+        log.warning("showing the extractive answer: %s", cause)
+        self.stats[f"fallback: {cause}"] += 1
+        if extractive.abstained:
+            return extractive
+        return replace(extractive, text=f"{label(extractive.lang, 'quotes_only')}\n\n{extractive.text}")
 
 
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    """OpenAI-compatible chat model (any server speaking /v1/chat/completions)."""
-    try:
-        from langchain_openai import ChatOpenAI
-    except ImportError as exc:
-        raise ConfigError("the llm answerer needs langchain-openai: pip install 'avtalebot[llm]'") from exc
-    if not settings.llm_base_url and settings.llm_api_key is None:
-        raise ConfigError("AVTALEBOT_ANSWERER=llm needs AVTALEBOT_LLM_BASE_URL and/or AVTALEBOT_LLM_API_KEY")
-    return ChatOpenAI(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed",
-        temperature=0,
-        timeout=30,
-        max_retries=1,
+def top_passages(prep, extractive: Answer) -> dict[int, object]:
+    """About six retrieved chunks, best first — always including those the extractive answer cites."""
+    ranked = sorted(
+        {c.chunk.chunk_id: c for c in prep.pool.candidates if c.rank is not None}.values(),
+        key=lambda c: c.rank,
     )
+    chunks = [c.chunk for c in ranked][:PASSAGES]
+    ids = {c.chunk_id for c in chunks}
+    for cite in extractive.citations:
+        chunk = next((c.chunk for c in prep.pool.candidates if c.chunk.chunk_id == cite.chunk_id), None)
+        if chunk is not None and chunk.chunk_id not in ids:
+            chunks.append(chunk)
+            ids.add(chunk.chunk_id)
+    return {n: chunk for n, chunk in enumerate(chunks, 1)}
+
+
+def _passage_text(n: int, chunk, prep) -> str:
+    doc = prep.index.docs[chunk.doc_id]
+    state = prep.status.get(chunk.doc_id, ("unknown", ""))[0]
+    return f"[{n}] {doc['title']} — {chunk.section} ({status_word(state, prep.lang)})\n{chunk.text}"
+
+
+def _compose(kept, passages: dict, prep) -> Answer:
+    """The checked sentences with their citations renumbered in order of use, each pointing at the
+    exact passage (chunk span) the model was given."""
+    from avtalebot.answer.candidates import Candidate
+
+    cites = Citations(prep.index, prep.status)
+    numbers: dict[int, int] = {}
+    out = []
+    for c in kept:
+        text = c.text
+        for n in c.cites:
+            chunk = passages[n]
+            cand = Candidate(chunk.doc_id, chunk, chunk.start, chunk.end, "sentence", chunk.text)
+            numbers[n] = cites.cite(cand, 1.0)
+        text = _renumber(text, numbers)
+        out.append(text)
+    body = " ".join(out)
+    notes = status_notes(cites.items, prep.index.docs, prep.status, prep.lang)
+    return Answer(
+        clip("\n\n".join([body, *notes]), 1200), tuple(cites.items), False, prep.lang, prep.index.snapshot_id
+    )
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    import re
+
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)

@@ -72,6 +72,9 @@ def cmd_eval(settings: Settings, args) -> int:
     rows = read_questions(args.questions)
     app = build_app(_answer_settings(settings, args.corpus, args.json))
     result = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
+    stats = getattr(app.answerer, "stats", None)  # the generated answerer: sentences kept and dropped
+    if stats is not None:
+        result["generated"] = dict(sorted(stats.items()))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -80,6 +83,8 @@ def cmd_eval(settings: Settings, args) -> int:
         print(f"{mark} {d['id']}: {d['q']}  ({d['latency_ms']} ms)")
     print()
     print_summary(result, "Results")
+    for reason, n in result.get("generated", {}).items():
+        print(f"  generated sentences — {reason}: {n}")
     if args.show_wrong:
         print_wrong(result["details"])
     return 0

@@ -1,0 +1,123 @@
+"""Every generated sentence checked against the passages it cites, before anyone sees it.
+
+A sentence must cite at least one passage it was given, and every number, date, amount,
+percentage, e-mail address and capitalised name in it must occur in one of the passages it cites —
+after normalising the forms ('1. januar 2025' = '01.01.2025' = '1 January 2025'; '70,5 %' =
+'70.5%'; '248 056' = '248056'; spacing and case)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.dates import MONTHS
+
+_EN_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1
+)}  # fmt: skip
+_MONTH_WORDS = "|".join([*MONTHS, *_EN_MONTHS])
+_DATE = re.compile(
+    rf"\b(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})\b|\b(\d{{1,2}})\.?\s*({_MONTH_WORDS})\s+(\d{{4}})\b"
+    rf"|\b({_MONTH_WORDS})\s+(\d{{1,2}}),?\s+(\d{{4}})\b",
+    re.I,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0.]\d{3})*(?:[.,]\d+)?")
+_CITES = re.compile(r"\s*(?:\[\d+\])+")
+_NAME = re.compile(r"\b[A-ZÆØÅ][\w\-æøåÆØÅ]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?»\]])\s+(?=[A-ZÆØÅ«\d])")
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: str
+    cites: tuple[int, ...]
+    ok: bool
+    reason: str = ""  # why it was dropped: 'no citation', 'cites [7], not given', 'number 14 not in [1]'
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def _dates(text: str) -> tuple[set[str], str]:
+    """ISO dates in a text, and the text with them taken out (their numbers are checked as dates)."""
+    found = set()
+
+    def iso(m: re.Match) -> str:
+        g = m.groups()
+        try:
+            if g[0]:
+                d = date(int(g[2]), int(g[1]), int(g[0]))
+            elif g[3]:
+                month = MONTHS.get(g[4].lower()) or _EN_MONTHS[g[4].lower()]
+                d = date(int(g[5]), month, int(g[3]))
+            else:
+                month = MONTHS.get(g[6].lower()) or _EN_MONTHS[g[6].lower()]
+                d = date(int(g[8]), month, int(g[7]))
+        except (ValueError, KeyError):
+            return m.group(0)
+        found.add(d.isoformat())
+        return " "
+
+    return found, _DATE.sub(iso, text)
+
+
+def _numbers(text: str) -> set[str]:
+    out = set()
+    for m in _NUMBER.finditer(text):
+        raw = re.sub(r"[ \u00a0]", "", m.group(0))
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # 1.000.000 as thousands
+            raw = raw.replace(".", "")
+        out.add(raw.replace(",", "."))
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage's text in the forms the checks compare."""
+
+    text: str
+    dates: frozenset[str]
+    numbers: frozenset[str]
+    emails: frozenset[str]
+    folded: str
+
+    @classmethod
+    def of(cls, text: str) -> Evidence:
+        dates, rest = _dates(text)
+        emails = {e.lower() for e in _EMAIL.findall(text)}
+        return cls(text, frozenset(dates), frozenset(_numbers(_EMAIL.sub(" ", rest))), frozenset(emails),
+                   " ".join(text.casefold().split()))  # fmt: skip
+
+
+def check(sentence: str, passages: dict[int, Evidence]) -> Checked:
+    cites = tuple(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence)))
+    if not cites:
+        return Checked(sentence, cites, False, "no citation")
+    unknown = [n for n in cites if n not in passages]
+    if unknown:
+        return Checked(sentence, cites, False, f"cites {unknown}, not given")
+    cited = [passages[n] for n in cites]
+    body = _CITES.sub(" ", sentence)
+    dates, rest = _dates(body)
+    for d in sorted(dates):
+        if not any(d in p.dates for p in cited):
+            return Checked(sentence, cites, False, f"date {d} not in the cited passages")
+    emails = {e.lower() for e in _EMAIL.findall(rest)}
+    for e in sorted(emails):
+        if not any(e in p.emails for p in cited):
+            return Checked(sentence, cites, False, "e-mail address not in the cited passages")
+    rest = _EMAIL.sub(" ", rest)
+    for n in sorted(_numbers(rest)):
+        if not any(n in p.numbers for p in cited):
+            return Checked(sentence, cites, False, f"number {n} not in the cited passages")
+    words = _NAME.findall(rest)
+    first = re.match(r"\W*(\w+)", rest)
+    for w in words:
+        if first and w == first.group(1) and rest.strip().startswith(w):
+            continue  # a sentence's first word is capitalised anyway
+        if not any(w.casefold() in p.folded for p in cited):
+            return Checked(sentence, cites, False, f"name '{w}' not in the cited passages")
+    return Checked(sentence, cites, True)

@@ -1,0 +1,97 @@
+"""Generated answers end to end with the real e5 index and the shipped scorer: through the CLI and
+through the Slack bot, against a loopback OpenAI-compatible server. No uncited or unsupported
+sentence reaches the user or chat.postMessage."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.slack_fake import mention
+from tests.slack_harness import Bot, bot_settings
+from tests.test_llm import NAME, FakeOpenAI, Q, passage_with
+
+pytestmark = pytest.mark.integration
+OUT_OF_SCOPE = "Hvor mange heiser har Oslo rådhus?"
+
+
+def _ask(data, question: str, url: str | None) -> dict:
+    env = {**os.environ}
+    if url:
+        env.update(
+            {"AVTALEBOT_ANSWERER": "llm", "AVTALEBOT_LLM_BASE_URL": url + "/v1", "AVTALEBOT_LLM_API_KEY": "k"}
+        )
+    cli = [sys.executable, "-m", "avtalebot", "--data-dir", str(data), "ask", question, "--json"]
+    res = subprocess.run(cli, capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_cli_generated_answers_are_checked(e5_data, tmp_path):
+    server = FakeOpenAI([
+        lambda b: f"Avtalen ble signert av {NAME} [{passage_with(b, NAME)}]. Den gjelder i 99 år [1].",
+        lambda b: f"Avtalen ble signert av Ola Nordmann [{passage_with(b, NAME)}].",
+        "NOT_IN_SOURCES",
+        "NOT_IN_SOURCES",
+    ])  # fmt: skip
+    try:
+        one = _ask(e5_data, Q, server.url)
+        assert one["answer"].startswith(f"Avtalen ble signert av {NAME} [1].") and "99" not in one["answer"]
+        assert NAME in one["citations"][0]["quote"]
+        two = _ask(e5_data, Q, server.url)  # the first sentence fails: the checked quotes instead
+        assert "Ola Nordmann" not in two["answer"] and two["answer"].startswith("(Sitater fra avtalene")
+        three = _ask(e5_data, Q, server.url)  # the model declines, the extractive answer does not
+        assert three["answer"].startswith("(Sitater fra avtalene") and not three["abstained"]
+        assert _ask(e5_data, OUT_OF_SCOPE, None)["abstained"]
+        four = _ask(e5_data, OUT_OF_SCOPE, server.url)  # both decline
+        assert four["abstained"] and four["citations"] == []
+        questions = tmp_path / "q.jsonl"
+        row = {
+            "q": Q,
+            "lang": "nb",
+            "source": "003_17f27e3899bcf5b6.txt",
+            "answer_any": [NAME],
+            "kind": "fact",
+        }
+        questions.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+        env = {**os.environ, "AVTALEBOT_ANSWERER": "llm", "AVTALEBOT_LLM_BASE_URL": server.url + "/v1"}
+        cli = [
+            sys.executable,
+            "-m",
+            "avtalebot",
+            "--data-dir",
+            str(e5_data),
+            "eval",
+            str(questions),
+            "--json",
+        ]
+        res = subprocess.run(
+            cli, capture_output=True, text=True, timeout=300, env={**env, "AVTALEBOT_LLM_API_KEY": "k"}
+        )
+        assert json.loads(res.stdout)["generated"] == {"fallback: model declined": 1, "not_in_sources": 1}
+    finally:
+        server.stop()
+
+
+def test_slack_never_posts_an_unchecked_sentence(tmp_path, fake, e5_data, e5_embedder):
+    server = FakeOpenAI([
+        lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Han signerte 3. mars 2031 [1]. "
+        f"Fylkesordfører {NAME} signerte for Østfold fylkeskommune [{passage_with(b, NAME)}]. Ingen kilde her.",
+    ])  # fmt: skip
+    settings = bot_settings(
+        e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k", llm_timeout_s=20
+    )
+    bot = Bot(settings, e5_embedder, fake)
+    try:
+        bot.send_event(mention(f"<@UBOT> {Q}", "900.000"))
+        post = fake.wait_for("chat.postMessage", timeout=60)[0]["args"]
+        blob = post["text"] + json.dumps(post.get("blocks", []), ensure_ascii=False)
+        assert NAME in post["text"] and "2031" not in blob and "Ingen kilde" not in blob
+        assert "[1]" in post["text"] and fake.calls_to("chat.update") == []
+    finally:
+        bot.stop()
+        server.stop()

@@ -57,7 +57,9 @@ def build_bolt_app(
         logger=logging.getLogger("avtalebot.bolt"),
     )
     store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
-    service = BotService(answerer=answerer, live=live, store=store, public_url=settings.public_url)
+    service = BotService(
+        answerer=answerer, live=live, store=store, public_url=settings.public_url, stream=settings.llm_stream
+    )
     admin = Admin(settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or "")
     register(app, service=service, gate=Gate(settings, Deduper()), admin=admin)
     return app, service

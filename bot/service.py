@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from datetime import date
 
 from avtalebot.answer.followup import contextualize
@@ -15,11 +16,13 @@ from avtalebot.obligations import AgreementDuties, agreement_duties
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.blocks import answer_blocks, fallback_text, split_messages
+from bot.escape import escape_mrkdwn
 from bot.labels import bot_label
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 WORKING_REACTION = "hourglass_flowing_sand"
+UPDATE_EVERY_S = 1.0  # chat.update at most once a second per message
 
 
 def clean_question(text: str) -> str:
@@ -28,8 +31,11 @@ def clean_question(text: str) -> str:
 
 
 class BotService:
-    def __init__(self, *, answerer, live, store: FeedbackStore, public_url: str | None = None) -> None:
+    def __init__(
+        self, *, answerer, live, store: FeedbackStore, public_url: str | None = None, stream: bool = True
+    ) -> None:
         self.public_url = public_url  # the review site: citations also link to their passage there
+        self.stream = stream  # generated answers streamed into Slack with chat.update
         self._answerer = answerer
         self._live = live
         self.store = store
@@ -118,6 +124,12 @@ class BotService:
         if react_ts:
             _quietly(client.reactions_add, channel=channel, timestamp=react_ts, name=WORKING_REACTION)
         try:
+            stream = getattr(self._answerer, "answer_stream", None) if self.stream else None
+            if stream is not None:
+                self._streamed(
+                    client, stream, question, previous, user=user, channel=channel, thread_ts=thread_ts
+                )
+                return
             answer = self.answer(question, previous)
             answer_id = self.store.save_answer(
                 question, answer, user=user, channel=channel, thread_ts=thread_ts or ""
@@ -141,6 +153,47 @@ class BotService:
                     timestamp=react_ts,
                     name=WORKING_REACTION,
                 )
+
+    def _streamed(self, client, stream, question, previous, *, user, channel, thread_ts) -> None:
+        """A generated answer posted once its first checked sentence is ready and updated in place
+        (at most once a second) as further checked sentences arrive; the final text comes with its
+        citations and buttons. Only sentences that passed their checks are ever sent."""
+        msg: dict = {"ts": None, "at": 0.0}
+
+        def show(text: str) -> None:
+            now = time.monotonic()
+            if msg["ts"] is None:
+                r = client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=escape_mrkdwn(text),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                msg["ts"], msg["at"] = r["ts"], now
+            elif now - msg["at"] >= UPDATE_EVERY_S:
+                client.chat_update(channel=channel, ts=msg["ts"], text=escape_mrkdwn(text))
+                msg["at"] = now
+
+        answer = stream(question, show, previous=previous)
+        answer_id = self.store.save_answer(
+            question, answer, user=user, channel=channel, thread_ts=thread_ts or ""
+        )
+        if msg["ts"] is None:
+            self.post(client, answer, answer_id, channel=channel, thread_ts=thread_ts)
+            return
+        blocks = answer_blocks(answer, answer_id, self.source_notes(answer), public_url=self.public_url)
+        first, *rest = split_messages(blocks)
+        time.sleep(max(0.0, UPDATE_EVERY_S - (time.monotonic() - msg["at"])))
+        client.chat_update(channel=channel, ts=msg["ts"], text=fallback_text(answer), blocks=first)
+        for part in rest:
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=fallback_text(answer),
+                blocks=part,
+                unfurl_links=False,
+            )
 
     def post(
         self,

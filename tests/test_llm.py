@@ -37,6 +37,7 @@ class FakeOpenAI:
 
     def __init__(self, script: list) -> None:
         self.script, self.requests = list(script), []
+        self.piece, self.piece_delay = 12, 0.0  # streamed replies: characters per event, pause between
         fake = self
 
         class H(BaseHTTPRequestHandler):
@@ -63,6 +64,8 @@ class FakeOpenAI:
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                     })  # fmt: skip
                 time.sleep(delay)
+                if body.get("stream") and status == 200:
+                    return self._stream(json.loads(raw)["choices"][0]["message"]["content"])
                 out = raw.encode()
                 try:
                     self.send_response(status)
@@ -74,6 +77,22 @@ class FakeOpenAI:
                     self.wfile.write(out)
                 except OSError:
                     pass  # the client gave up (budget exceeded)
+
+            def _stream(self, content: str) -> None:
+                """Server-sent events, a few characters at a time, as OpenAI streams."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                pieces = [content[i : i + fake.piece] for i in range(0, len(content), fake.piece)]
+                for piece in [*pieces, None]:
+                    delta = {"content": piece} if piece is not None else {}
+                    event = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                             "choices": [{"index": 0, "delta": delta, "finish_reason": None if piece else "stop"}]}  # fmt: skip
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(fake.piece_delay if piece else 0)
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

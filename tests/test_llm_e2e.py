@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -77,13 +78,45 @@ def test_cli_generated_answers_are_checked(e5_data, tmp_path):
         server.stop()
 
 
+def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_data, e5_embedder):
+    server = FakeOpenAI([
+        lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Han signerte den 3. mars 2031 "
+        f"[{passage_with(b, NAME)}]. Fylkesordfører {NAME} signerte for Østfold fylkeskommune "
+        f"[{passage_with(b, NAME)}]. Det var {NAME} [{passage_with(b, NAME)}].",
+    ])  # fmt: skip
+    server.piece, server.piece_delay = 10, 0.12
+    settings = bot_settings(e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k")
+    bot = Bot(settings, e5_embedder, fake)
+    try:
+        bot.send_event(mention(f"<@UBOT> {Q}", "901.000"))
+        (first,) = fake.wait_for("chat.postMessage", timeout=60)
+        assert first["args"]["text"].startswith(NAME) and "2031" not in first["args"]["text"]
+        deadline = time.time() + 60
+        while time.time() < deadline and not any(
+            u["args"].get("blocks") for u in fake.calls_to("chat.update")
+        ):
+            time.sleep(0.1)
+        updates = fake.calls_to("chat.update")
+        assert len(updates) >= 2 and len({u["args"]["ts"] for u in updates}) == 1  # one message, in place
+        sent = [first, *updates]
+        assert all("2031" not in json.dumps(c["args"], ensure_ascii=False) for c in sent)
+        gaps = [b["time"] - a["time"] for a, b in zip(sent, sent[1:], strict=False)]
+        assert min(gaps) >= 0.95, gaps  # at most one update a second
+        final = updates[-1]["args"]
+        assert "Fylkesordfører" in final["text"] and any(b["type"] == "actions" for b in final["blocks"])
+        assert len(fake.calls_to("chat.postMessage")) == 1  # posted once, then updated in place
+    finally:
+        bot.stop()
+        server.stop()
+
+
 def test_slack_never_posts_an_unchecked_sentence(tmp_path, fake, e5_data, e5_embedder):
     server = FakeOpenAI([
         lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Han signerte 3. mars 2031 [1]. "
         f"Fylkesordfører {NAME} signerte for Østfold fylkeskommune [{passage_with(b, NAME)}]. Ingen kilde her.",
     ])  # fmt: skip
     settings = bot_settings(
-        e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k", llm_timeout_s=20
+        e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k", llm_stream=False
     )
     bot = Bot(settings, e5_embedder, fake)
     try:

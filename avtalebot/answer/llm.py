@@ -7,7 +7,9 @@ extractive answer is confident — the extractive answer is shown instead, marke
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as BudgetExceeded
 from dataclasses import replace
@@ -33,18 +35,22 @@ class LLMAnswerer:
         self._prompt = prompts.answer_prompt()
         self.stats: Counter[str] = Counter()  # sentences kept / dropped by reason, fallbacks by cause
 
-    def answer(self, question: str, *, previous: str | None = None, as_of=None) -> Answer:
+    def _setup(self, question: str, previous: str | None, as_of):
         prep = self._extractive.prepare(question, previous=previous, as_of=as_of)
         extractive = self._extractive.finish(prep)
         passages = top_passages(prep, extractive)
-        if not passages:
-            return extractive
         messages = self._prompt.format_messages(
             language=_LANGUAGE.get(prep.lang, "Norwegian"),
             question=question,
             previous=previous or "-",
             passages="\n\n".join(_passage_text(n, c, prep) for n, c in passages.items()),
         )
+        return prep, extractive, passages, messages
+
+    def answer(self, question: str, *, previous: str | None = None, as_of=None) -> Answer:
+        prep, extractive, passages, messages = self._setup(question, previous, as_of)
+        if not passages:
+            return extractive
         try:
             reply = _POOL.submit(self._chat.invoke, messages).result(timeout=self._budget)
             text = str(reply.content).strip()
@@ -52,6 +58,38 @@ class LLMAnswerer:
             return self._fallback(extractive, "over the time budget")
         except Exception as exc:  # network, 429 after retries, malformed replies
             return self._fallback(extractive, f"call failed ({type(exc).__name__})")
+        return self._checked(text, prep, extractive, passages)
+
+    def answer_stream(
+        self, question: str, on_text: Callable[[str], None], *, previous: str | None = None, as_of=None
+    ) -> Answer:
+        """As answer(), reading the reply as it streams: each time a further sentence is complete and
+        passes its checks, on_text gets the checked text so far (nothing unchecked is ever passed on).
+        The returned answer is the final one, which may still be the extractive fallback."""
+        prep, extractive, passages, messages = self._setup(question, previous, as_of)
+        if not passages:
+            return extractive
+        evidence = {n: Evidence.of(c.text) for n, c in passages.items()}
+        deadline = time.monotonic() + self._budget
+        text, shown, failed_first = "", 0, False
+        try:
+            for chunk in self._chat.stream(messages):
+                text += str(chunk.content)
+                if time.monotonic() > deadline:
+                    return self._fallback(extractive, "over the time budget")
+                done = sentences(text)[:-1]  # the last one may still be growing
+                if len(done) > shown and not failed_first:
+                    checked = [check(x, evidence) for x in done]
+                    failed_first = not checked[0].ok
+                    good = [c for c in checked if c.ok]
+                    if good and not failed_first:
+                        on_text(_compose(good, passages, prep).text)
+                    shown = len(done)
+        except Exception as exc:
+            return self._fallback(extractive, f"call failed ({type(exc).__name__})")
+        return self._checked(text.strip(), prep, extractive, passages)
+
+    def _checked(self, text: str, prep, extractive: Answer, passages: dict) -> Answer:
         if text.startswith("NOT_IN_SOURCES"):
             # a decline only when the extractive scorer finds nothing confident either
             self.stats["not_in_sources"] += 1

@@ -128,3 +128,50 @@ def test_slack_never_posts_an_unchecked_sentence(tmp_path, fake, e5_data, e5_emb
     finally:
         bot.stop()
         server.stop()
+
+
+def _good(b: dict) -> str:
+    return f"{NAME} signerte avtalen [{passage_with(b, NAME)}]."
+
+
+# case: (script, what must be in the answer, what must never reach the user)
+CASES = {
+    "correct": ([_good], NAME + " signerte avtalen [1].", None),
+    "hallucinated number": ([lambda b: _good(b) + f" Den gjelder i 99 år [{passage_with(b, NAME)}]."], NAME, "99 år"),
+    "name not in passage": ([lambda b: f"Avtalen ble signert av Ola Nordmann [{passage_with(b, NAME)}]."],
+                            "(Sitater fra avtalene", "Ola Nordmann"),
+    "no citation": ([lambda b: _good(b) + " Dette var en viktig dag."], NAME, "viktig dag"),
+    "citation not given": ([f"{NAME} signerte avtalen [42]."], "(Sitater fra avtalene", "[42]"),
+    "NOT_IN_SOURCES": (["NOT_IN_SOURCES"], "(Sitater fra avtalene", "NOT_IN_SOURCES"),
+    "timeout": ([(200, None, 6.0), _good], "(Sitater fra avtalene", None),
+    "429 then success": ([(429, '{"error": {"message": "slow down"}}', 0.0), _good], NAME + " signerte avtalen [1].", None),
+    "malformed JSON": ([(200, "{not json", 0.0)], "(Sitater fra avtalene", None),
+}  # fmt: skip
+
+
+def test_every_scripted_case_through_the_cli_and_slack(e5_data, e5_embedder, fake):
+    server = FakeOpenAI(["unused"])
+    llm_env = {"AVTALEBOT_ANSWERER": "llm", "AVTALEBOT_LLM_BASE_URL": server.url + "/v1",
+               "AVTALEBOT_LLM_API_KEY": "k", "AVTALEBOT_LLM_TIMEOUT_S": "3"}  # fmt: skip
+    settings = bot_settings(e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k",
+                            llm_timeout_s=3, llm_stream=False)  # fmt: skip
+    bot = Bot(settings, e5_embedder, fake)
+    try:
+        for n, (case, (script, expected, never)) in enumerate(CASES.items()):
+            server.script = list(script)
+            cli = [sys.executable, "-m", "avtalebot", "--data-dir", str(e5_data), "ask", Q, "--json"]
+            res = subprocess.run(
+                cli, capture_output=True, text=True, timeout=300, env={**os.environ, **llm_env}
+            )
+            answer = json.loads(res.stdout)["answer"]
+            assert answer.startswith(expected), (case, answer)
+            assert never is None or never not in answer, case
+            server.script = list(script)
+            bot.send_event(mention(f"<@UBOT> {Q}", f"95{n}.000"))
+            post = fake.wait_for("chat.postMessage", n + 1, timeout=60)[n]["args"]
+            blob = post["text"] + json.dumps(post.get("blocks", []), ensure_ascii=False)
+            assert post["text"].startswith(expected), (case, post["text"])
+            assert never is None or never not in blob, case
+    finally:
+        bot.stop()
+        server.stop()

@@ -125,6 +125,8 @@ def test_document_page_marks_the_span_and_escapes_everything(site):
     page = client.get(f"/doc/{old}").text
     assert 'id="status">erstattet' in page and "a09_rogaland-samarbeidsavtale-2025-2027.html" in page
     assert client.get(f"/doc/{old}?lang=en").text.count("Superseded by") == 1
+    assert 'id="obligations"' in page and 'innen 14 dager etter at avbruddet er registrert</a>' in page
+    assert 'id="contacts"' in page and "Per Egil Sandvik" in page
     original = client.get(f"/doc/{old}/original")
     assert original.status_code == 200 and original.content[:4] == b"%PDF"
 

@@ -15,7 +15,7 @@ WEB_LABELS = {
         "to": "Til", "filter": "Filtrer", "reviewed_by": "vurdert av", "answerer": "Svarer", "feedback": "Tilbakemelding",
         "in_force": "i kraft", "expired": "utløpt", "superseded": "erstattet", "not_yet_in_force": "ikke trådt i kraft",
         "unknown": "ukjent", "not_found": "Finnes ikke i indeksen.", "no_index": "Ingen indeks ennå.",
-        "passages_added": "nye avsnitt", "passages_removed": "fjernede avsnitt", "placeholder": "Hva lurer du på?",
+        "passages_added": "nye avsnitt", "passages_removed": "fjernede avsnitt", "placeholder": "Hva lurer du på?", "obligations": "Plikter per part", "contacts": "Kontaktpersoner",
     },
     "en": {
         "title": "avtalebot – review", "ask": "Ask", "question": "Question", "documents": "Documents",
@@ -29,7 +29,7 @@ WEB_LABELS = {
         "to": "To", "filter": "Filter", "reviewed_by": "reviewed by", "answerer": "Answerer", "feedback": "Feedback",
         "in_force": "in force", "expired": "expired", "superseded": "superseded", "not_yet_in_force": "not yet in force",
         "unknown": "unknown", "not_found": "Not in the index.", "no_index": "No index yet.",
-        "passages_added": "passages added", "passages_removed": "passages removed", "placeholder": "What do you want to know?",
+        "passages_added": "passages added", "passages_removed": "passages removed", "placeholder": "What do you want to know?", "obligations": "Obligations per party", "contacts": "Contacts",
     },
 }  # fmt: skip
 

@@ -76,7 +76,9 @@ def word_scorer_params(threshold: float = 0.5):
     }  # fmt: skip
     ranker = Linear(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES),
                     [weights.get(f, 0.0) for f in FEATURES], -3.0)  # fmt: skip
-    confident = Linear(list(DECISION), [0.0] * len(DECISION), [1.0] * len(DECISION), [0.0] * len(DECISION), 5.0)
+    confident = Linear(
+        list(DECISION), [0.0] * len(DECISION), [1.0] * len(DECISION), [0.0] * len(DECISION), 5.0
+    )
     return ScorerParams(ranker, confident, threshold=threshold, support_ratio=0.5)
 
 
@@ -94,7 +96,9 @@ def answerer(syncer, settings, corpus_copy, fake_embedder, word_scorer):
     from vectorstore.retriever import LiveIndex
 
     syncer.sync([corpus_copy])
-    return ExtractiveAnswerer(live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder), scorer=word_scorer)
+    return ExtractiveAnswerer(
+        live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder), scorer=word_scorer
+    )
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +116,17 @@ def e5_index(tmp_path_factory, e5_embedder):
     report = Syncer(s, Layout(data), e5_embedder).sync([CORPUS])
     assert report.ok and report.documents == 5
     return s
+
+
+@pytest.fixture(scope="session")
+def agreements_app(tmp_path_factory, e5_embedder):
+    """The sample corpus and the 18 constructed agreements indexed once with e5 (about 90 s)."""
+    from avtalebot.wiring import build_app
+
+    data = tmp_path_factory.mktemp("agreements")
+    settings = Settings(data_dir=data)
+    assert Syncer(settings, Layout(data), e5_embedder).sync([CORPUS, ROOT / "eval" / "agreements"]).ok
+    return build_app(settings, embedder=e5_embedder)
 
 
 def free_port() -> int:

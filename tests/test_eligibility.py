@@ -80,20 +80,10 @@ def test_alternatives_and_permissions():
 
 
 @pytest.mark.integration
-def test_situation_questions_on_all_agreements(tmp_path_factory, e5_embedder):
-    from avtalebot.settings import Settings
-    from avtalebot.sync import Syncer
-    from avtalebot.wiring import build_app
-    from tests.conftest import CORPUS, ROOT
-    from vectorstore.snapshots import Layout
-
-    data = tmp_path_factory.mktemp("elig")
-    settings = Settings(data_dir=data)
-    assert Syncer(settings, Layout(data), e5_embedder).sync([CORPUS, ROOT / "eval" / "agreements"]).ok
-    app = build_app(settings, embedder=e5_embedder)
+def test_situation_questions_on_all_agreements(agreements_app):
     right, wrong_yes, misses = 0, 0, []
     for q in QUESTIONS:
-        answer = app.answerer.answer(q["q"])
+        answer = agreements_app.answerer.answer(q["q"])
         got = verdict_of(answer.text)
         cited = answer.citations[0].source if answer.citations else None
         ok = got == q["verdict"] and (q["verdict"] == "not_stated" or cited == q["source"])

@@ -19,6 +19,7 @@ import numpy as np
 from avtalebot.answer.candidates import Pool, gather
 from avtalebot.answer.compose import compose, decline
 from avtalebot.answer.decide import decide
+from avtalebot.answer.duties import asks_duties, duty_answer
 from avtalebot.answer.eligibility_answer import eligibility_answer, situation_of
 from avtalebot.answer.features import FEATURES, featurize
 from avtalebot.answer.followup import PLACE_RE, contextualize
@@ -110,6 +111,11 @@ class ExtractiveAnswerer:
         situation = situation_of(prep.query.text)
         if situation is not None and len(cands):  # 'Kan en 25-åring …?': yes / no / depends / not stated
             return eligibility_answer(prep, scores, situation)
+        if len(cands) and asks_duties(prep.query.text):  # 'Hva skal NAV Agder gjøre?': that party's list
+            ranked = [cands[i] for i in np.argsort(-scores) if may_lead is None or may_lead[i]]
+            found = duty_answer(prep.query.text, ranked, prep.index, prep.status, prep.lang)
+            if found is not None:
+                return found
         if not decision.answer:
             close = decision.best is not None and decision.confidence >= threshold / 2
             near = cands[decision.best] if close else None

@@ -144,34 +144,36 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
             log.exception("slash command failed")
             respond(response_type="ephemeral", text=bot_label(detect_lang(question), "apology"))
 
-    def contacts_command(respond, verb: str, query: str):
-        """`/avtale kontakt <name, county, role or programme>`: the directory, only to the asker."""
-        lang = CONTACT_VERBS[verb]  # the query is names and places: its language cannot be told
+    def fact_view(respond, lang: str, query: str, find, blocks, fallback, what: str):
+        """A view over facts extracted at ingest (contacts, obligations), shown only to the asker."""
         try:
-            entries = service.contacts(query)
+            found = find(query)
             respond(
                 response_type="ephemeral",
                 replace_original=True,
-                text=contacts_fallback(entries, query, lang),
-                blocks=contact_blocks(entries, query, lang),
+                text=fallback(found, query, lang),
+                blocks=blocks(found, query, lang),
             )
         except Exception:
-            log.exception("contact directory failed")
+            log.exception("%s failed", what)
             respond(response_type="ephemeral", text=bot_label(lang, "apology"))
+
+    def contacts_command(respond, verb: str, query: str):
+        """`/avtale kontakt <name, county, role or programme>`: the directory. The query is names and
+        places, so its language cannot be told: the verb's decides."""
+        fact_view(
+            respond,
+            CONTACT_VERBS[verb],
+            query,
+            service.contacts,
+            contact_blocks,
+            contacts_fallback,
+            "contacts",
+        )
 
     def duties_command(respond, lang: str, where: str):
         """`/avtale plikter <county or agreement>`: the parties' obligations side by side."""
-        try:
-            found = service.duties(where)
-            respond(
-                response_type="ephemeral",
-                replace_original=True,
-                text=duties_fallback(found, where, lang),
-                blocks=duty_blocks(found, where, lang),
-            )
-        except Exception:
-            log.exception("obligations view failed")
-            respond(response_type="ephemeral", text=bot_label(lang, "apology"))
+        fact_view(respond, lang, where, service.duties, duty_blocks, duties_fallback, "obligations view")
 
     app.command("/avtale")(ack=ack_question, lazy=[answer_command])
 

@@ -186,14 +186,7 @@ class BotService:
         first, *rest = split_messages(blocks)
         time.sleep(max(0.0, UPDATE_EVERY_S - (time.monotonic() - msg["at"])))
         client.chat_update(channel=channel, ts=msg["ts"], text=fallback_text(answer), blocks=first)
-        for part in rest:
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=fallback_text(answer),
-                blocks=part,
-                unfurl_links=False,
-            )
+        _post_parts(client, answer, rest, channel=channel, thread_ts=thread_ts)
 
     def post(
         self,
@@ -208,15 +201,22 @@ class BotService:
         blocks = answer_blocks(
             answer, answer_id, self.source_notes(answer), shared_by=shared_by, public_url=self.public_url
         )
-        for part in split_messages(blocks):
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=fallback_text(answer),
-                blocks=part,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+        _post_parts(client, answer, split_messages(blocks), channel=channel, thread_ts=thread_ts)
+
+
+def _post_parts(
+    client, answer: Answer, parts: list[list[dict]], *, channel: str, thread_ts: str | None
+) -> None:
+    """An answer's blocks as one message per part (Slack allows 50 blocks a message), links not unfurled."""
+    for part in parts:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=fallback_text(answer),
+            blocks=part,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
 
 
 def _quietly(call, **kwargs) -> None:

@@ -64,6 +64,19 @@ def test_features_see_answer_types_and_parties(answerer):
             assert row[conflict] == 1
 
 
+def test_features_see_the_rarest_question_word_a_passage_or_document_lacks(answerer):
+    """'budsjett' is in no sample agreement: every candidate and document lacks the question's rarest
+    word; asked without it, the passage that holds every word lacks none."""
+    miss, doc_miss = FEATURES.index("miss_idf"), FEATURES.index("doc_miss_idf")
+    prep = answerer.prepare("Hva er budsjettet for Aktiv mot læreplass?")
+    assert len(prep.x) and (prep.x[:, doc_miss] == 1.0).all() and (prep.x[:, miss] == 1.0).all()
+    prep = answerer.prepare("Er Aktiv mot læreplass et kurs for ungdom?")
+    pairs = list(zip(prep.pool.candidates, prep.x, strict=True))
+    assert any(row[doc_miss] == 0.0 for c, row in pairs if "Aktiv mot læreplass" in c.shown)
+    assert any(row[miss] == 0.0 for c, row in pairs if "Aktiv mot læreplass er et kurs for ungdom" in c.shown)
+    assert max(row[miss] for _, row in pairs) > 0.0  # a passage lacking a word says so
+
+
 def test_whole_list_quote_is_bounded():
     from avtalebot.answer.candidates import LIST_SHOWN, leadin_text
     from ingest.units import units_of

@@ -76,6 +76,8 @@ GROUPS = {
         "bm25",
         "bm25_rel",
         "en_cov",
+        "miss_idf",
+        "doc_miss_idf",
     ],
     "retrieval": ["retrieved", "rank_inv", "doc_rank_inv"],
     "type": [f"type_{t}" for t in TYPES] + ["type_any", "type_miss", "fact_fits"],
@@ -174,7 +176,13 @@ def featurize(
     col["cov_section"] = qw.coverage(m_sec)
     col["cov_local"] = qw.coverage(m_unit, local_weights(m_unit, [c.doc_id for c in cands]))
     col["cov_local_rel"] = relative(col["cov_local"])
-    col["cov_fuzzy"] = qw.coverage(m_unit | qw.fuzzy([i.words for i in own]))
+    fuzzy = qw.fuzzy([i.words for i in own])
+    col["cov_fuzzy"] = qw.coverage(m_unit | fuzzy)
+    # the rarest question word the candidate (with its context) or its whole document lacks
+    col["miss_idf"] = qw.missing(m_unit | m_sec | fuzzy)
+    doc_terms = [terms_of(index.doc_text(d)) | infos[d].context for d in infos]
+    doc_miss = dict(zip(infos, qw.missing(qw.matches(doc_terms)), strict=True))
+    col["doc_miss_idf"] = np.asarray([doc_miss[c.doc_id] for c in cands])
     bm25 = qw.bm25(qw.counts(own), np.asarray([i.length for i in own], dtype=float))
     col["bm25"] = log1p(bm25)
     col["bm25_rel"] = bm25 / (bm25.max() or 1.0)

@@ -130,6 +130,15 @@ class QueryWords:
         total = w.sum(axis=-1)
         return (match * w).sum(axis=-1) / np.where(total > 0, total, 1.0)
 
+    def missing(self, match: np.ndarray) -> np.ndarray:
+        """The weight of the rarest question word each candidate lacks, relative to the rarest word
+        of the question: a single missing specific word ('budget', 'salary') is what 'not stated'
+        looks like, and IDF-weighted coverage averages it away."""
+        if not match.size or not len(self.idf):
+            return np.zeros(len(match))
+        top = float(self.idf.max()) or 1.0
+        return np.where(match, 0.0, self.idf[None, :]).max(axis=1) / top
+
     def bm25(self, tf: np.ndarray, lengths: np.ndarray, k1: float = 1.2, b: float = 0.75) -> np.ndarray:
         norm = k1 * (1 - b + b * lengths / max(float(lengths.mean()), 1.0))
         return (

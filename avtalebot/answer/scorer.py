@@ -41,6 +41,10 @@ DECISION = [
     "q_dense",
     "q_unknown",
     "en",
+    "top_miss_idf",
+    "top_doc_miss",
+    "en_top",
+    "en_top_dense",
 ]
 
 
@@ -111,7 +115,9 @@ def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[s
     from, and the best candidate's meaning, word and answer-type match."""
     en = float(lang == "en")
     if not len(scores):
-        return np.asarray([-10.0, 0.0, -10.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, en])
+        return np.asarray(
+            [-10.0, 0.0, -10.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, en, 1.0, 1.0, -10.0 * en, 0.0]
+        )
     order = np.argsort(-scores)
     best = x[order[0]]
     gap = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 5.0
@@ -131,6 +137,10 @@ def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[s
             best[col("q_dense")],
             best[col("q_unknown")],
             en,
+            best[col("miss_idf")],
+            best[col("doc_miss_idf")],
+            en * float(scores[order[0]]),
+            en * best[col("dense")],
         ]
     )
 

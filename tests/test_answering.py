@@ -169,6 +169,15 @@ def test_language_detection_and_question_analysis():
     assert ("fylkesordfør", "ordfør") in q.groups and q.wants_person and "person" in q.wants
     assert analyse("Kor gammal må ein vere?").wants == {"age"}
     assert analyse("Hvem betaler – Nav eller fylket?").parties == {"nav", "county"}
+    # "who can join" asks for a target group (usually bounded by age), not for a named person
+    for question in ("Hvem kan delta i Aktiv mot læreplass?", "Kven kan søkje?", "Who can apply for it?"):
+        assert analyse(question).wants == {"age"}, question
+    assert "person" in analyse("Hvem kan jeg kontakte om avtalen?").wants
+
+
+def test_who_can_join_is_answered_with_the_target_group(answerer):
+    ans = answerer.answer("Hvem kan delta i Aktiv mot læreplass?")
+    assert not ans.abstained and "under 24 år" in ans.text.split("\n\n")[0]
 
 
 def test_a_passage_about_another_place_never_leads():

@@ -59,6 +59,9 @@ def test_bench_1000_chunks_end_to_end(tmp_path):
     assert 0 < row["latency_p50"] <= row["latency_p95"] <= row["latency_p99"]
     assert row["serve_peak_rss_mb"] > 50 and row["ingest_peak_rss_mb"] > 50
     assert row["generated_accuracy"] > row["naive_accuracy"]
+    # every kind of generated question (contact, validity, eligibility) is mostly answered right
+    by_kind = row["generated_by_kind"]
+    assert set(by_kind) == {"contact", "validity", "eligibility"} and min(by_kind.values()) > 0.5, by_kind
     assert dev["dev_accuracy"] > dev["dev_naive_accuracy"]
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "bench" in res.stderr and "embedding chunks" in res.stderr  # the progress bars

@@ -125,13 +125,19 @@ GLOSSARY = {
 
 # What kind of answer a question asks for, from its question words (bokmål, nynorsk, English).
 # These are the generic answer types of the genre; the scorer learns how much each match counts.
+# "Who can join / apply / take part" asks who is eligible: a target group, most often bounded by age,
+# not a named person.
+_ELIGIBLE = (
+    r"(hvem|kven|who)\s+(kan|kunne|can|could|may)\s+(delta|søke|søkje|få|begynne|byrje|starte|bli tatt opp|"
+    r"verte teken opp|join|apply|take part|participate|get|start|attend|enrol\w*)\b"
+)
 WANTS = {
-    "person": r"\b(hvem|kven|who|whom|whose)\b",
+    "person": rf"\b(?!{_ELIGIBLE})(hvem|kven|who|whom|whose)\b",
     "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b",
     "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
     "amount": r"\b(hvor mye|kor mykje|how much|kost\w*|cost\w*|pris\w*|price|betal\w*|pay\w*|lønn\w*|løn|"
     r"salary|stønad\w*|beløp|budsjett\w*|budget|sats\w*|rate)\b",
-    "age": r"\b(alder\w*|aldersgrense\w*|gammel|gamal|gammal|how old|age|ages|år gamle)\b",
+    "age": rf"\b(alder\w*|aldersgrense\w*|gammel|gamal|gammal|how old|age|ages|år gamle)\b|\b{_ELIGIBLE}",
     "duration": r"\b(hvor lenge|kor lenge|how long|hvor lang tid|kor lang tid|varighet|varigheit|hvor raskt|"
     r"kor raskt|how quickly|how soon|kor snart|hvor snart|oppsigelsestid\w*)\b",
     "frequency": r"\b(hvor ofte|kor ofte|how often|how frequently|møtes|møtest|meets?|meetings?)\b",

@@ -130,12 +130,15 @@ def phase_serve(size: int, work: Path, queries: int) -> dict:
     app.live.retriever().embed_query("oppvarming")
     sample = question_sample(questions, queries)
     latencies, correct, top4 = [], 0, 0
+    by_kind: dict[str, list[bool]] = {}
     for gq in sample:
         t0 = time.perf_counter()
         ans = app.answerer.answer(gq.q)
         latencies.append((time.perf_counter() - t0) * 1000)
         row = {"source": gq.source, "answer_any": list(gq.answer_any)}
-        correct += is_correct(ans, row)
+        right = is_correct(ans, row)
+        correct += right
+        by_kind.setdefault(gq.kind, []).append(right)
         top4 += gq.source in top_sources(app.live, gq.q)
     return {
         "size": size,
@@ -143,6 +146,8 @@ def phase_serve(size: int, work: Path, queries: int) -> dict:
         "latency_ms": _pcts(latencies),
         "generated_accuracy": round(correct / len(sample), 4),
         "generated_top4": round(top4 / len(sample), 4),
+        # per kind of question: one kind answered badly is not hidden by the others
+        "generated_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
         "serve_peak_rss_mb": round(peak_rss_mb(), 1),
     }
 

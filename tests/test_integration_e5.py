@@ -1,6 +1,7 @@
 """Real multilingual e5 embedder + real embedded Chroma on the sample corpus: the dev-set figures."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -156,7 +157,9 @@ def test_eval_on_a_corpus_with_breakdown_and_misses(tmp_path):
     figures = json.loads(res.stdout)
     assert figures["questions"] == 202
     assert figures["answer_accuracy"] >= 0.85 and figures["false_abstention"] <= 0.05
-    assert figures["abstention_out_of_scope"] >= 0.8
+    # in-sample declines sit below the cross-validated ones (the threshold is calibrated on
+    # out-of-fold scores); the cross-validated figures are guarded below
+    assert figures["abstention_out_of_scope"] >= 0.6 and figures["abstention_unanswerable"] > 0
     assert figures["answer_chars_max"] <= 1200 and figures["answer_chars_median"] <= 500
     assert set(figures["by_lang"]) == {"nb", "nn", "en"} and "unanswerable" in figures["by_kind"]
     out = subprocess.run([*run, "--show-wrong"], capture_output=True, text=True, check=True).stdout
@@ -164,6 +167,15 @@ def test_eval_on_a_corpus_with_breakdown_and_misses(tmp_path):
     wrong = [d for d in figures["details"] if not d["correct"]]
     assert out.count("\nWRONG ") == len(wrong) and (not wrong or "expected:" in out)
     assert "bm25s" not in res.stderr and "DEBUG" not in res.stderr  # quiet CLI
+    # leave-documents-out on the same index (kept under corpora/): what holds on unseen documents
+    cal = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "data"), "calibrate", *sets]
+    cal += ["--corpus", str(CORPUS), str(ROOT / "eval" / "agreements"), "--dry-run"]
+    text = subprocess.run(cal, capture_output=True, text=True, check=True).stdout
+    block = text.split("Leave-documents-out", 1)[1].split("In-sample", 1)[0]
+    cv = {k: float(v) for k, v in re.findall(r"^\s+(\w+)\s+([0-9.]+)$", block, re.M)}
+    assert cv["answer_accuracy"] >= 0.83 and cv["false_abstention"] <= 0.05, cv
+    assert cv["abstention_out_of_scope"] >= 0.7 and cv["abstention_unanswerable"] >= 0.2, cv
+    assert "dry run: nothing written" in text and not (tmp_path / "data" / "scorer.json").exists()
 
 
 def test_e5_engine_gives_the_same_vectors_when_called_from_several_threads(e5_embedder):

@@ -45,7 +45,8 @@ def test_bad_sizes_are_refused_with_a_message(sizes, tmp_path, capsys):
 
 
 @pytest.mark.integration
-def test_bench_1000_chunks_end_to_end(tmp_path):
+@pytest.mark.timeout(1800)  # a hang guard only, as long as the subprocess's own (embedding 1,000 chunks
+def test_bench_1000_chunks_end_to_end(tmp_path):  # and their units took > 900 s on a loaded machine)
     """Real e5, real Chroma, the naive baseline with all-MiniLM-L6-v2: a table row, JSON and a plot."""
     plot = tmp_path / "bench.png"
     cmd = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "data"), "bench"]

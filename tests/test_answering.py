@@ -11,6 +11,7 @@ from avtalebot.answer.decide import decide
 from avtalebot.answer.extractive import ExtractiveAnswerer
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.followup import contextualize
+from avtalebot.answer.lexical import text_info
 from avtalebot.answer.query import analyse
 from avtalebot.answer.scorer import SHIPPED, Scorer, ScorerParams, load_scorer
 from avtalebot.cli.commands import format_answer
@@ -173,6 +174,22 @@ def test_language_detection_and_question_analysis():
     for question in ("Hvem kan delta i Aktiv mot læreplass?", "Kven kan søkje?", "Who can apply for it?"):
         assert analyse(question).wants == {"age"}, question
     assert "person" in analyse("Hvem kan jeg kontakte om avtalen?").wants
+
+
+def test_answer_types_a_passage_holds():
+    """Type matches carry the most weight, so a type must not be seen where it is not: an office
+    ('Nav Grorud', 'Bydel Grorud') is no person, a phone number no amount, a year or a section number
+    no count, the article 'en' no number."""
+    has = lambda text: text_info(text).has  # noqa: E731
+    assert "person" in has("Styringsgruppen ledes av Marianne Skjelbred Holm.")
+    assert "person" not in has("Bydel Grorud skal samarbeide med Nav Grorud og Nye Vestfold.")
+    assert {"amount", "number"} & has("Rådgiver | kari@rogfk.no | 915 26 408") == set()
+    assert "phone" in has("Rådgiver | 915 26 408") and "phone" in has("tlf. 41 49 03 32")
+    assert "number" not in has("§ 7 Det er en plan for 2025, vedtatt 3. mars 2024, sak 03/25.")
+    assert {"amount", "number"} <= has("Stønaden er kr 248 056 i året.")
+    assert "number" in has("46 deltakere startet.") and "age" in has("unge mellom 16 og 24 år")
+    assert "duration" in has("Hver av partene kan si opp avtalen med 12 måneders skriftlig varsel.")
+    assert "validity" in analyse("Når går samarbeidsavtalen for Nav Sør-Varanger ut?").wants
 
 
 def test_who_can_join_is_answered_with_the_target_group(answerer):

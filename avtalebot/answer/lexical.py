@@ -11,24 +11,44 @@ from functools import lru_cache
 
 import numpy as np
 
-from avtalebot.answer.query import Query
+from avtalebot.answer.query import PARTIES, Query
 from avtalebot.text import content_terms, words
+from ingest.gazetteer import REGIONS
 from vectorstore.keyword import KeywordIndex
 
 _NUM_WORD = (
     r"(?:en|ein|éin|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+(?:[,.]\d+)?)"
 )
-_TIME = r"(?:dag|dagar|dager|days?|uke|uker|veke|veker|weeks?|måned|måneder|månad|månader|months?|år|years?|timer?)"
+# "12 måneders varsel", "to ukers frist": the genitive counts as a duration too
+_TIME = r"(?:dag|dagar|dager|days?|uke|uker|veke|veker|weeks?|måned|måneder|månad|månader|months?|år|years?|timer?)s?"
 _MONTH = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)? [A-ZÆØÅ][a-zæøåéü]+\b")
+# Two capitalised words name a person unless one of them names a party or a place ("Nav Grorud",
+# "Bydel Grorud", "Nye Vestfold"): in this genre those are everywhere and hold no person.
+_ORG_WORD = re.compile(
+    "|".join([*PARTIES.values(), r"(?<![\w-])(?:" + "|".join(map(re.escape, REGIONS)) + r")(?![\w-])"]),
+    re.I,
+)
+
+
+class _PersonName:
+    """A regex-like test: does the text name a person?"""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        return any(not _ORG_WORD.search(m.group(0)) for m in _NAME.finditer(text))
+
+
 # The answer types a passage can hold (what WANTS in query.py asks for).
 HAS = {
-    "person": re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)? [A-ZÆØÅ][a-zæøåéü]+\b"),
+    "person": _PersonName(),
     "date": re.compile(
         rf"\b\d{{1,2}}\.\s?({_MONTH})|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b(19|20)\d{{2}}\b|\b({_MONTH}|våren|hausten|høsten)\b",
         re.I,
     ),
-    "number": re.compile(rf"\b{_NUM_WORD}\b", re.I),
+    # a count: not the article "en/ein/ett" (it spells "one" too, and is in every other sentence)
+    "number": re.compile(rf"\b(?!(?:en|ein|éin|ett|eitt)\b){_NUM_WORD}\b", re.I),
     "amount": re.compile(
         r"\b(kr|kroner|NOK)\b|\d\s?%|\bprosent\b|\b\d{1,3}(?:[ .]\d{3})+\b|\bgratis\b|\bdekk", re.I
     ),
@@ -40,7 +60,7 @@ HAS = {
         re.I,
     ),
     "email": re.compile(r"[\w.+-]+@[\w-]+\.\w+"),
-    "phone": re.compile(r"\b\d{3}\s?\d{2}\s?\d{3}\b|\+47"),
+    "phone": re.compile(r"\b\d{3}\s?\d{2}\s?\d{3}\b|\b\d{2} \d{2} \d{2} \d{2}\b|\+47"),
     "validity": re.compile(
         r"\b(gjelder|gjeld|gyldig\w*|varighet|avtaleperiode|i kraft|til og med|ut \d{4})\b|\d{4}\s*[–-]\s*\d{4}",
         re.I,
@@ -48,6 +68,21 @@ HAS = {
     "place": re.compile(r"\b(i|på|ved|hos)\s+[A-ZÆØÅ][a-zæøå]+"),
 }
 TYPES = [*HAS, "list"]  # "list": a lead-in, whose list holds what its items hold
+_QUANTITIES = {"number", "amount", "age", "duration"}
+# Digits that are no quantity: e-mail addresses, phone numbers (8 digits), dates and years, section
+# and case numbers ("§ 7", "3.2", "Sak 03/25"). A phone number read as an amount answers "how much".
+_DIGITS_NOT_QUANTITY = re.compile(
+    rf"[\w.+-]+@[\w-]+\.\w+|\+47|\b\d{{1,2}}\.\s?(?:{_MONTH})(?:\s+\d{{4}})?|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b"
+    r"|\b(?:19|20)\d{2}\b|§\s*\d+|\b\d+(?:\.\d+)+\b|^\s*\d+\.\s|\b\d+/\d+\b",
+    re.I | re.M,
+)
+_PHONE = re.compile(r"\b\d{2,3}(?: ?\d{2,3}){2,3}\b")
+
+
+def _not_quantities(text: str) -> str:
+    """The text with digits that count nothing blanked out (see _DIGITS_NOT_QUANTITY)."""
+    text = _DIGITS_NOT_QUANTITY.sub(" ", text)
+    return _PHONE.sub(lambda m: " " if sum(ch.isdigit() for ch in m.group(0)) == 8 else m.group(0), text)
 
 
 @dataclass(frozen=True)
@@ -65,7 +100,8 @@ def text_info(text: str) -> TextInfo:
     counts: dict[str, int] = {}
     for t in terms:
         counts[t] = counts.get(t, 0) + 1
-    has = frozenset(k for k, rx in HAS.items() if rx.search(text))
+    plain = _not_quantities(text)
+    has = frozenset(k for k, rx in HAS.items() if rx.search(plain if k in _QUANTITIES else text))
     return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has)
 
 

@@ -144,7 +144,7 @@ WANTS = {
     "email": r"\b(e-post\w*|epost\w*|e-mail|email|mail)\b",
     "phone": r"\b(telefon\w*|nummer|ringe?r?|phone|call)\b",
     "validity": r"\b(gjelder|gjeld|gyldig\w*|varighet|utløper|i kraft|valid\w*|until|expire\w*|in force|"
-    r"periode\w*|period|sluttdato|end date|start date|går ut|run)\b",
+    r"periode\w*|period|sluttdato|end date|start date|går ut|run)\b|\b(går|løper)\b(\s+[\w-]+){1,6}\s+ut\b",
     "place": r"\b(hvor|kvar|where)\b(?! (mange|mye|ofte|lenge|lang|raskt|snart|gammel))",
     "list": r"\b(hvilke|kva for nokre|which|oppgaver|oppgåver|forpliktelser|plikter|duties|tasks|obligations|"
     r"responsibilities)\b",

@@ -96,3 +96,19 @@ def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameter
     assert [k.read_text() for k in kept] == [first]
     params = ScorerParams.from_file(settings.data_dir / "scorer.json")
     assert params.trained_on["questions"] == 25 and "leave_documents_out" in params.trained_on
+
+
+def test_decline_threshold_keeps_false_declines_under_the_cap():
+    """Most questions right, but declining at most the capped share of answerable ones."""
+    details = [{"in_scope": True, "correct": c, "abstained": False} for c in (True, True, False, True)]
+    details += [{"in_scope": False, "correct": False, "abstained": False}] * 2
+    probs = np.asarray([0.9, 0.8, 0.6, 0.5, 0.55, 0.58])
+    # free: anything in (0.58, 0.8] gets 4 right, declining the answerable 0.6 (wrong) and 0.5 (right)
+    free, right = fitting._best_threshold(probs, details, max_false=1.0)
+    assert free == pytest.approx(0.69) and right == 4
+    # a cap of 0.3 (one of four answerable ones): only (0.58, 0.6] declines both out-of-scope ones
+    capped, right = fitting._best_threshold(probs, details, max_false=0.3)
+    assert capped == pytest.approx(0.59) and right == 4
+    # no false declines at all: answer everything the scorer ranks
+    none, right = fitting._best_threshold(probs, details, max_false=0.0)
+    assert none <= 0.5 and right == 3

@@ -1,5 +1,8 @@
 """Answer units: what a chunk's quotable pieces are, and how tables read after loading."""
 
+import numpy as np
+import pytest
+
 from ingest.loaders import drop_page_furniture, load_html, load_markdown
 from ingest.units import embed_text, is_header, list_items, units_of
 
@@ -94,3 +97,27 @@ def test_pdf_running_headers_are_dropped():
     ]
     assert drop_page_furniture(pages) == ["Første side tekst.", "Andre side tekst.", "Tredje side."]
     assert drop_page_furniture(pages[:1]) == pages[:1]  # one page: nothing repeats
+
+
+def test_unit_vectors_read_back_any_rows_in_the_order_asked(tmp_path):
+    """Rows come back as written (int8), in the order asked, repeated and scattered rows included;
+    a cosine from int8 rows stays close to the float one; a short file is refused."""
+    from vectorstore.unitvectors import UnitVectors, UnitVectorWriter, quantize
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(50, 16)).astype(np.float32)
+    writer = UnitVectorWriter(tmp_path / "units")
+    assert writer.add(vectors[:20]) == 0 and writer.add(vectors[20:]) == 20
+    writer.close()
+    store = UnitVectors.open(tmp_path / "units")
+    rows = np.asarray([41, 3, 4, 5, 3, 49, 0, 17, 18])
+    assert np.array_equal(store.rows(rows), quantize(vectors)[rows])
+    query = vectors[4] / np.linalg.norm(vectors[4])
+    exact = vectors[rows] @ query / np.linalg.norm(vectors[rows], axis=1)
+    assert np.allclose(store.similarities_at(rows, query), exact, atol=0.02)
+    with pytest.raises(IndexError):
+        store.rows(np.asarray([50]))
+    store.close()
+    (tmp_path / "units" / "vectors.i8").write_bytes(b"\0" * 10)
+    with pytest.raises(ValueError):
+        UnitVectors.open(tmp_path / "units")

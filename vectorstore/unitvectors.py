@@ -1,14 +1,18 @@
 """Vectors of every answer unit of a snapshot, int8 in a memory-mapped file.
 
-At 100k chunks there are about half a million units: as float32 that would be 770 MB in the bot;
-int8 is 190 MB on disk, and memory-mapped only the rows a question touches (the units of its
-candidate chunks, stored next to each other) are ever read. Each row is scaled to use the int8
-range; the scale need not be kept, since a cosine does not depend on a row's length.
+At 100k chunks there are about a quarter of a million units: as float32 that would be 390 MB in the
+bot; int8 is 100 MB on disk, and only the rows a question touches (the units of its candidate
+chunks, stored next to each other) are read, a run of neighbouring rows at a time with positional
+reads. Not memory-mapped: every page a map has touched counts in the bot's resident memory, and over
+a few hundred questions that grew the 100k bench's serve process by the size of the file (the
+operating system still caches the file; that cache is not the bot's). Each row is scaled to use the
+int8 range; the scale need not be kept, since a cosine does not depend on a row's length.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -58,19 +62,50 @@ class UnitVectors:
         if meta.get("format") != FORMAT:
             raise ValueError(f"unknown unit vector format {meta.get('format')!r}")
         self.count, self.dim = int(meta["count"]), int(meta["dim"])
-        shape = (self.count, self.dim)
         path = directory / "vectors.i8"
-        self._rows = np.memmap(path, dtype=np.int8, mode="r", shape=shape) if self.count else None
+        self._fd: int | None = os.open(path, os.O_RDONLY) if self.count else None
+        if self._fd is not None and os.fstat(self._fd).st_size != self.count * self.dim:
+            os.close(self._fd)
+            self._fd = None
+            raise ValueError(f"{path} does not hold {self.count} rows of {self.dim} bytes")
 
     @classmethod
     def open(cls, directory: Path) -> UnitVectors | None:
         return cls(directory) if (directory / "meta.json").exists() else None
 
+    def close(self) -> None:
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:  # a replaced snapshot's reader lets go of its file
+        self.close()
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """The int8 rows asked for, in the order asked; each run of neighbouring rows is one read."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._fd is None:
+            raise IndexError("no unit vectors")
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.count):
+            raise IndexError(f"row out of range 0..{self.count - 1}")
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        out = np.empty((len(rows), self.dim), dtype=np.int8)
+        cuts = np.flatnonzero(np.diff(ordered) > 1) + 1  # repeated rows stay in one run
+        for run in np.split(np.arange(len(rows)), cuts):
+            if not len(run):
+                continue
+            first, last = int(ordered[run[0]]), int(ordered[run[-1]])
+            raw = os.pread(self._fd, (last - first + 1) * self.dim, first * self.dim)
+            block = np.frombuffer(raw, dtype=np.int8).reshape(-1, self.dim)
+            out[order[run]] = block[ordered[run] - first]
+        return out
+
     def similarities_at(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Cosine similarity of a unit-length query to the given rows."""
-        if self._rows is None or not len(rows):
+        if self._fd is None or not len(rows):
             return np.zeros(len(rows), dtype=np.float32)
-        block = np.asarray(self._rows[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+        block = self.rows(rows).astype(np.float32)
         norms = np.linalg.norm(block, axis=1)
         norms[norms == 0] = 1.0
         return (block @ np.asarray(query, dtype=np.float32)) / norms

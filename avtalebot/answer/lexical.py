@@ -94,7 +94,7 @@ class TextInfo:
     has: frozenset[str]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8_192)
 def text_info(text: str) -> TextInfo:
     terms = content_terms(text)
     counts: dict[str, int] = {}
@@ -105,12 +105,12 @@ def text_info(text: str) -> TextInfo:
     return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=4_096)
 def terms_of(text: str) -> frozenset[str]:
     return frozenset(content_terms(text))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _trigrams(word: str) -> frozenset[str]:
     return frozenset(word[i : i + 3] for i in range(len(word) - 2))
 

@@ -115,6 +115,8 @@ def test_unit_vectors_read_back_any_rows_in_the_order_asked(tmp_path):
     query = vectors[4] / np.linalg.norm(vectors[4])
     exact = vectors[rows] @ query / np.linalg.norm(vectors[rows], axis=1)
     assert np.allclose(store.similarities_at(rows, query), exact, atol=0.02)
+    every = store.similarities_all(query, block=7)  # blocks that do not divide the rows
+    assert every.shape == (50,) and np.allclose(every[rows], store.similarities_at(rows, query))
     with pytest.raises(IndexError):
         store.rows(np.asarray([50]))
     store.close()

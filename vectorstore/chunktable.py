@@ -111,6 +111,10 @@ class ChunkTable:
         i = self._row.get(chunk_id)
         return None if i is None or self._vec is None else int(self._vec[i])
 
+    def vector_rows(self) -> tuple[np.ndarray, list[str]] | None:
+        """Every chunk's vector row and its id, in table order; None in a snapshot without them."""
+        return None if self._vec is None else (self._vec, self._ids)
+
     def __contains__(self, chunk_id: object) -> bool:
         return chunk_id in self._row
 

@@ -101,6 +101,22 @@ class UnitVectors:
             out[order[run]] = block[ordered[run] - first]
         return out
 
+    def similarities_all(self, query: np.ndarray, *, block: int = 4096) -> np.ndarray:
+        """Cosine similarity of a unit-length query to every row, read a block of rows at a time so
+        that no more than one block is held as floats."""
+        out = np.zeros(self.count, dtype=np.float32)
+        if self._fd is None:
+            return out
+        query = np.asarray(query, dtype=np.float32)
+        for first in range(0, self.count, block):
+            n = min(block, self.count - first)
+            raw = os.pread(self._fd, n * self.dim, first * self.dim)
+            rows = np.frombuffer(raw, dtype=np.int8).reshape(n, self.dim).astype(np.float32)
+            norms = np.linalg.norm(rows, axis=1)
+            norms[norms == 0] = 1.0
+            out[first : first + n] = (rows @ query) / norms
+        return out
+
     def similarities_at(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Cosine similarity of a unit-length query to the given rows."""
         if self._fd is None or not len(rows):

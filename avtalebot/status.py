@@ -6,7 +6,7 @@ from datetime import date
 
 from avtalebot.answer.validity import statuses
 from avtalebot.types import DocMeta
-from vectorstore.index import read_manifest
+from vectorstore.reader import read_manifest
 from vectorstore.snapshots import Layout, require_pointer
 
 

@@ -23,7 +23,8 @@ from ingest.units import unit_texts
 from vectorstore.cache import EmbeddingCache
 from vectorstore.chunktable import ChunkTable
 from vectorstore.embedders import NamedEmbeddings
-from vectorstore.index import build_snapshot, drop_snapshot_data, read_chunk_table, read_manifest
+from vectorstore.index import build_snapshot, drop_snapshot_data
+from vectorstore.reader import read_chunk_table, read_manifest
 from vectorstore.snapshots import (
     Layout,
     ingest_lock,

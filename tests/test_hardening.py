@@ -113,7 +113,7 @@ def test_an_unpunctuated_wall_of_text_is_chunked_and_quoted_within_bounds(syncer
     from avtalebot.answer.compose import MAX_ANSWER, MAX_QUOTE
     from avtalebot.answer.extractive import ExtractiveAnswerer
     from ingest.chunking import MAX_CHUNK_CHARS
-    from vectorstore.index import read_chunks
+    from vectorstore.reader import read_chunks
     from vectorstore.retriever import LiveIndex
     from vectorstore.snapshots import Layout, read_pointer
 
@@ -240,7 +240,8 @@ def test_rankings_are_the_same_in_fresh_processes(tmp_path):
 
 def test_a_snapshot_missing_vectors_is_refused_at_load(syncer, settings, corpus_copy):
     from avtalebot.errors import IndexCorruptError
-    from vectorstore.index import load_index, read_manifest
+    from vectorstore.index import load_index
+    from vectorstore.reader import read_manifest
     from vectorstore.snapshots import Layout, read_pointer
 
     syncer.sync([corpus_copy])

@@ -8,7 +8,7 @@ import pytest
 from avtalebot.answer.validity import statuses
 from ingest.pipeline import parse_file
 from tests.conftest import CORPUS
-from vectorstore.index import read_manifest
+from vectorstore.reader import read_manifest
 from vectorstore.snapshots import Layout, read_pointer
 
 

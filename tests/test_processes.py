@@ -18,7 +18,7 @@ from avtalebot.sync import Syncer
 from avtalebot.wiring import build_app
 from tests.conftest import CORPUS, DEV, free_port
 from tests.slack_fake import FakeSlack, event_body, mention, post, sign
-from vectorstore.index import read_chunks
+from vectorstore.reader import read_chunks
 from vectorstore.snapshots import Layout, read_pointer, stale_builds
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,8 @@ import pytest
 from avtalebot.errors import EmbedderMismatchError, IndexBusyError
 from avtalebot.sync import Syncer
 from tests.fakes import HashEmbeddings
-from vectorstore.index import load_index, read_chunks, read_manifest
+from vectorstore.index import load_index
+from vectorstore.reader import read_chunks, read_manifest
 from vectorstore.snapshots import Layout, ingest_lock, read_pointer
 
 
@@ -167,3 +168,36 @@ def test_rebuild_restores_unchanged_passages_from_the_live_snapshot(
     kept = before.keys() & after.keys()
     assert len(kept) == len(before) - 1
     assert all(after[i] == before[i] and after[i].strip() for i in kept)
+
+
+def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
+    syncer, settings, corpus_copy, fake_embedder
+):
+    """Loaded for answering, a snapshot's document records come from its SQLite store one at a
+    time (not the whole docs.json as Python objects); a snapshot written before they moved there
+    (no docs table, no manifest.json) loads the old way, with the same records and statuses."""
+    import sqlite3
+    from datetime import date
+
+    from avtalebot.answer.validity import statuses
+    from vectorstore.texts import DocRecords
+
+    syncer.sync([corpus_copy])
+    layout = Layout(settings.data_dir)
+    snapshot = layout.snapshot(read_pointer(layout))
+    full = read_manifest(layout, read_pointer(layout))["docs"]
+    index = load_index(settings, layout, fake_embedder)
+    assert isinstance(index.docs, DocRecords)
+    assert list(index.docs) == list(full) and dict(index.docs) == full
+    assert "no-such-doc" not in index.docs and index.docs.get("no-such-doc") is None
+    lazy_status = statuses(index.docs, date(2025, 6, 1))
+    index.close()
+    db = sqlite3.connect(snapshot / "texts.sqlite")
+    db.execute("DROP TABLE docs")
+    db.commit()
+    db.close()
+    (snapshot / "manifest.json").unlink()
+    index = load_index(settings, layout, fake_embedder)
+    assert not isinstance(index.docs, DocRecords) and index.docs == full
+    assert statuses(index.docs, date(2025, 6, 1)) == lazy_status and len(lazy_status) == 5
+    index.close()

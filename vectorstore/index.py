@@ -1,16 +1,16 @@
 """Build a snapshot from documents + chunks, and load one for querying.
 
-A snapshot directory holds docs.json (small: document records, read by every sync), chunks.json
-(chunk ids and offsets as columns), texts.sqlite (cleaned texts, read on demand), bm25/ and, in
-embedded mode, chroma/.
+A snapshot directory holds docs.json (settings and document records, read by every sync),
+manifest.json (the settings alone, read by the bot), chunks.json (chunk ids and offsets as
+columns), texts.sqlite (cleaned texts and document records, read on demand), bm25/, chunkvecs/,
+units/ and, in embedded mode, chroma/.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from vectorstore.chroma_store import DenseIndex, make_client
 from vectorstore.chunktable import ChunkTable, write_chunk_table
 from vectorstore.embedders import NamedEmbeddings
 from vectorstore.keyword import KeywordBuilder, KeywordIndex
+from vectorstore.reader import read_chunk_table, read_manifest, read_settings
 from vectorstore.snapshots import (
     Layout,
     collection_name,
@@ -30,7 +31,7 @@ from vectorstore.snapshots import (
     require_pointer,
     write_json_atomic,
 )
-from vectorstore.texts import TextStore, write_texts
+from vectorstore.texts import DocRecords, TextStore, has_records, write_texts
 from vectorstore.unitvectors import UnitVectors, UnitVectorWriter
 
 _WINDOW = 1024
@@ -55,7 +56,7 @@ class LoadedIndex:
     """One snapshot, opened read-only: never changes under a reader."""
 
     snapshot_id: str
-    docs: dict[str, dict]
+    docs: Mapping[str, dict]
     chunks: ChunkTable
     keyword: KeywordIndex
     dense: DenseIndex
@@ -77,6 +78,8 @@ class LoadedIndex:
 
     def close(self) -> None:
         self.texts.close()
+        if isinstance(self.docs, DocRecords):
+            self.docs.close()
         try:
             self.dense.client.close()
         except Exception:  # closing is best effort; a server client has nothing to release
@@ -153,7 +156,7 @@ def build_snapshot(
         units.close()
         chunk_vectors.close()
         stats.units = units.count
-    write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs))
+    write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs), docs.items())
     write_chunk_table(building / "chunks.json", chunks, unit_rows if units is not None else None)
     manifest = {
         "snapshot_id": snapshot_id,
@@ -164,9 +167,9 @@ def build_snapshot(
         "chunk_count": total,
         "unit_count": stats.units if units is not None else None,
         **(manifest_extra or {}),
-        "docs": docs,
     }
-    write_json_atomic(building / "docs.json", manifest)
+    write_json_atomic(building / "manifest.json", manifest)
+    write_json_atomic(building / "docs.json", {**manifest, "docs": docs})
     failpoint("written")
     finish_snapshot(layout, building, snapshot_id)
     failpoint("renamed")
@@ -217,35 +220,12 @@ class _Hydrator:
         return chunk if chunk.text else chunk.cut_from(self.text_for(chunk.doc_id))
 
 
-def read_manifest(layout: Layout, snapshot_id: str) -> dict:
-    """The small part of a snapshot: its settings and document records (no texts, no chunks)."""
-    with open(layout.snapshot(snapshot_id) / "docs.json", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def read_chunk_table(layout: Layout, snapshot_id: str) -> ChunkTable:
-    """All chunks, without their text (cut from the document text store when needed)."""
-    return ChunkTable.read(layout.snapshot(snapshot_id) / "chunks.json")
-
-
-def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
-    return list(read_chunk_table(layout, snapshot_id).values())
-
-
-def read_text(layout: Layout, snapshot_id: str, doc_id: str) -> str:
-    store = TextStore(layout.snapshot(snapshot_id) / "texts.sqlite")
-    try:
-        return store.get(doc_id)
-    finally:
-        store.close()
-
-
 def load_index(
     settings: Settings, layout: Layout, embedder: NamedEmbeddings, snapshot_id: str | None = None
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
-    manifest = read_manifest(layout, snapshot_id)
+    manifest = read_settings(layout, snapshot_id)
     if manifest["embedder"] != embedder.name:
         raise EmbedderMismatchError(
             f"the index in {layout.root} was built with the embedder '{manifest['embedder']}', but "
@@ -264,13 +244,14 @@ def load_index(
             f"snapshot {snapshot_id} holds {dense.count()} vectors for {len(chunks)} chunks; "
             "rebuild it with `avtalebot ingest --rebuild <folder>`"
         )
+    texts = path / "texts.sqlite"
     return LoadedIndex(
         snapshot_id=snapshot_id,
-        docs=manifest["docs"],
+        docs=DocRecords(texts) if has_records(texts) else read_manifest(layout, snapshot_id)["docs"],
         chunks=chunks,
         keyword=KeywordIndex.load(path / "bm25"),
         dense=dense,
-        texts=TextStore(path / "texts.sqlite"),
+        texts=TextStore(texts),
         embedder_name=manifest["embedder"],
         path=path,
         units=UnitVectors.open(path / "units"),

@@ -3,10 +3,11 @@ extracted-facts commands (contacts, obligations) need, quick to open from the co
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from avtalebot.types import Chunk
 from vectorstore.chunktable import ChunkTable
-from vectorstore.index import read_chunk_table, read_manifest
 from vectorstore.snapshots import Layout, require_pointer
 from vectorstore.texts import TextStore
 
@@ -33,6 +34,30 @@ class SnapshotDocuments:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def read_manifest(layout: Layout, snapshot_id: str) -> dict:
+    """The small part of a snapshot: its settings and document records (no texts, no chunks)."""
+    with open(layout.snapshot(snapshot_id) / "docs.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def read_settings(layout: Layout, snapshot_id: str) -> dict:
+    """The manifest without the document records (snapshots from before manifest.json: all of it)."""
+    path = layout.snapshot(snapshot_id) / "manifest.json"
+    if not path.exists():
+        return {k: v for k, v in read_manifest(layout, snapshot_id).items() if k != "docs"}
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def read_chunk_table(layout: Layout, snapshot_id: str) -> ChunkTable:
+    """All chunks, without their text (cut from the document text store when needed)."""
+    return ChunkTable.read(layout.snapshot(snapshot_id) / "chunks.json")
+
+
+def read_chunks(layout: Layout, snapshot_id: str) -> list[Chunk]:
+    return list(read_chunk_table(layout, snapshot_id).values())
 
 
 def open_documents(layout: Layout) -> SnapshotDocuments:

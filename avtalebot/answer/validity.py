@@ -11,6 +11,7 @@ A document that states no period (a news item, a report, a web page) supersedes 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from avtalebot.answer.facts import format_date
@@ -96,10 +97,11 @@ def _replaced(metas: dict[str, DocMeta], as_of: date) -> dict[str, str]:
     return out
 
 
-def statuses(docs: dict[str, dict], as_of: date) -> dict[str, tuple[str, str]]:
+def statuses(docs: Mapping[str, dict], as_of: date) -> dict[str, tuple[str, str]]:
     """doc_id -> (status, doc_id of the newer agreement or ''). Linear in the number of documents
-    (grouped by parties and by county), so it scales to 10k+ documents."""
-    metas = {d: DocMeta.from_dict(r["meta"]) for d, r in docs.items()}
+    (grouped by parties and by county), so it scales to 10k+ documents. Only dates and parties are
+    kept per document while it runs (not contacts and obligations: the bot reads records lazily)."""
+    metas = {d: DocMeta.from_dict(_dates_and_parties(r["meta"])) for d, r in docs.items()}
     own = {d: status_of(m, as_of) for d, m in metas.items()}
     explicit = _replaced(metas, as_of)
     counties = {d: {c for p in m.parties if (c := county_name(p))} for d, m in metas.items()}
@@ -124,6 +126,10 @@ def statuses(docs: dict[str, dict], as_of: date) -> dict[str, tuple[str, str]]:
             status, newer = ("superseded", successor) if successor else ("expired", "")
         out[d] = (status, newer)
     return out
+
+
+def _dates_and_parties(meta: dict) -> dict:
+    return {k: v for k, v in meta.items() if k not in ("contacts", "obligations")}
 
 
 def _dissolved(counties: set[str], as_of: date) -> bool:

@@ -225,7 +225,12 @@ def load_index(
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
-    manifest = read_settings(layout, snapshot_id)
+    texts = path / "texts.sqlite"
+    # The bot reads document records from texts.sqlite on demand; a snapshot from before they moved
+    # there has them in docs.json only, which is then parsed once for settings and records.
+    records = has_records(texts)
+    manifest = read_settings(layout, snapshot_id) if records else read_manifest(layout, snapshot_id)
+    old_docs: dict[str, dict] = {} if records else manifest.pop("docs")
     if manifest["embedder"] != embedder.name:
         raise EmbedderMismatchError(
             f"the index in {layout.root} was built with the embedder '{manifest['embedder']}', but "
@@ -244,10 +249,9 @@ def load_index(
             f"snapshot {snapshot_id} holds {dense.count()} vectors for {len(chunks)} chunks; "
             "rebuild it with `avtalebot ingest --rebuild <folder>`"
         )
-    texts = path / "texts.sqlite"
     return LoadedIndex(
         snapshot_id=snapshot_id,
-        docs=DocRecords(texts) if has_records(texts) else read_manifest(layout, snapshot_id)["docs"],
+        docs=DocRecords(texts) if records else old_docs,
         chunks=chunks,
         keyword=KeywordIndex.load(path / "bm25"),
         dense=dense,

@@ -201,3 +201,41 @@ def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
     assert not isinstance(index.docs, DocRecords) and index.docs == full
     assert statuses(index.docs, date(2025, 6, 1)) == lazy_status and len(lazy_status) == 5
     index.close()
+
+
+def _open_handles(path) -> int:
+    """How many of this process's file descriptors point at `path` (Linux /proc)."""
+    target = os.path.realpath(path)
+    fd_dir = "/proc/self/fd"
+    count = 0
+    for fd in os.listdir(fd_dir):
+        try:
+            count += os.path.realpath(os.readlink(os.path.join(fd_dir, fd))) == target
+        except OSError:  # closed while listing
+            pass
+    return count
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
+def test_a_loaded_index_holds_one_connection_to_its_text_store_and_a_refused_one_none(
+    syncer, settings, corpus_copy, fake_embedder
+):
+    """Texts and document records share one SQLite connection, which closing the index releases; a
+    load refused after the store was opened (another embedder) leaves nothing open."""
+    syncer.sync([corpus_copy])
+    layout = Layout(settings.data_dir)
+    store = layout.snapshot(read_pointer(layout)) / "texts.sqlite"
+    assert _open_handles(store) == 0
+
+    class Other(HashEmbeddings):
+        name = "other-model"
+
+    with pytest.raises(EmbedderMismatchError):
+        load_index(settings, layout, Other())
+    assert _open_handles(store) == 0
+    index = load_index(settings, layout, fake_embedder)
+    first = next(iter(index.docs))
+    assert index.docs[first]["source"] and index.doc_text(first)
+    assert _open_handles(store) == 1
+    index.close()
+    assert _open_handles(store) == 0

@@ -31,7 +31,7 @@ from vectorstore.snapshots import (
     require_pointer,
     write_json_atomic,
 )
-from vectorstore.texts import DocRecords, TextStore, has_records, write_texts
+from vectorstore.texts import TextStore, write_texts
 from vectorstore.unitvectors import UnitVectors, UnitVectorWriter
 
 _WINDOW = 1024
@@ -77,9 +77,7 @@ class LoadedIndex:
         return self.chunks.at(doc_id, offset)
 
     def close(self) -> None:
-        self.texts.close()
-        if isinstance(self.docs, DocRecords):
-            self.docs.close()
+        self.texts.close()  # the document records read through its connection too
         try:
             self.dense.client.close()
         except Exception:  # closing is best effort; a server client has nothing to release
@@ -225,10 +223,25 @@ def load_index(
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
-    texts = path / "texts.sqlite"
+    texts = TextStore(path / "texts.sqlite")
+    try:
+        return _open(settings, layout, embedder, snapshot_id, path, texts)
+    except BaseException:
+        texts.close()
+        raise
+
+
+def _open(
+    settings: Settings,
+    layout: Layout,
+    embedder: NamedEmbeddings,
+    snapshot_id: str,
+    path: Path,
+    texts: TextStore,
+) -> LoadedIndex:
     # The bot reads document records from texts.sqlite on demand; a snapshot from before they moved
     # there has them in docs.json only, which is then parsed once for settings and records.
-    records = has_records(texts)
+    records = texts.has_records()
     manifest = read_settings(layout, snapshot_id) if records else read_manifest(layout, snapshot_id)
     old_docs: dict[str, dict] = {} if records else manifest.pop("docs")
     if manifest["embedder"] != embedder.name:
@@ -251,11 +264,11 @@ def load_index(
         )
     return LoadedIndex(
         snapshot_id=snapshot_id,
-        docs=DocRecords(texts) if records else old_docs,
+        docs=texts.records() if records else old_docs,
         chunks=chunks,
         keyword=KeywordIndex.load(path / "bm25"),
         dense=dense,
-        texts=TextStore(texts),
+        texts=texts,
         embedder_name=manifest["embedder"],
         path=path,
         units=UnitVectors.open(path / "units"),

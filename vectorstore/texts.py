@@ -28,31 +28,49 @@ def write_texts(
         db.close()
 
 
-def has_records(path: Path) -> bool:
-    """Whether a snapshot's text store holds the document records (snapshots since they moved here)."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='docs'").fetchone() is not None
-    finally:
-        db.close()
-
-
-class DocRecords(Mapping[str, dict]):
-    """Read-only doc id -> document record, parsed when asked for (the last 256 kept). Iterating
-    reads one record at a time, so a pass over every document never holds them all."""
+class TextStore:
+    """Read-only view of a snapshot's texts and document records over one SQLite connection; safe to
+    share between threads (one lock serialises the connection)."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        self.get = lru_cache(maxsize=256)(self._get)
+
+    def rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
-            self._ids: tuple[str, ...] = tuple(r[0] for r in self._db.execute("SELECT doc_id FROM docs ORDER BY rowid"))
+            return self._db.execute(sql, args).fetchall()
+
+    def _get(self, doc_id: str) -> str:
+        row = self.rows("SELECT text FROM texts WHERE doc_id=?", (doc_id,))
+        return row[0][0] if row else ""
+
+    def has_records(self) -> bool:
+        """Whether the store holds the document records (snapshots since they moved here)."""
+        return bool(self.rows("SELECT 1 FROM sqlite_master WHERE type='table' AND name='docs'"))
+
+    def records(self) -> DocRecords:
+        return DocRecords(self)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class DocRecords(Mapping[str, dict]):
+    """Read-only doc id -> document record, parsed when asked for (the last 256 kept). Iterating
+    reads one record at a time, so a pass over every document never holds them all. Reads through
+    its TextStore's connection, which closing the store closes."""
+
+    def __init__(self, store: TextStore) -> None:
+        self._store = store
+        self._ids: tuple[str, ...] = tuple(r[0] for r in store.rows("SELECT doc_id FROM docs ORDER BY rowid"))
         self._known = frozenset(self._ids)
         self._get = lru_cache(maxsize=256)(self._read)
 
     def _read(self, doc_id: str) -> dict | None:
-        with self._lock:
-            row = self._db.execute("SELECT record FROM docs WHERE doc_id=?", (doc_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        row = self._store.rows("SELECT record FROM docs WHERE doc_id=?", (doc_id,))
+        return json.loads(row[0][0]) if row else None
 
     def __getitem__(self, doc_id: str) -> dict:
         record = self._get(doc_id)
@@ -68,25 +86,3 @@ class DocRecords(Mapping[str, dict]):
 
     def __len__(self) -> int:
         return len(self._ids)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-
-class TextStore:
-    """Read-only view of a snapshot's texts; safe to share between threads."""
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
-        self.get = lru_cache(maxsize=256)(self._get)
-
-    def _get(self, doc_id: str) -> str:
-        with self._lock:
-            row = self._db.execute("SELECT text FROM texts WHERE doc_id=?", (doc_id,)).fetchone()
-        return row[0] if row else ""
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,17 +33,13 @@ _ORG_WORD = re.compile(
 )
 
 
-class _PersonName:
-    """A regex-like test: does the text name a person?"""
-
-    @staticmethod
-    def search(text: str) -> bool:
-        return any(not _ORG_WORD.search(m.group(0)) for m in _NAME.finditer(text))
+def _names_person(text: str) -> bool:
+    return any(not _ORG_WORD.search(m.group(0)) for m in _NAME.finditer(text))
 
 
-# The answer types a passage can hold (what WANTS in query.py asks for).
-HAS = {
-    "person": _PersonName(),
+# The answer types a passage can hold (what WANTS in query.py asks for): a pattern, or for a person
+# a test (a pattern alone cannot tell "Kari Nordmann" from "Nav Grorud").
+_SEEN: dict[str, re.Pattern[str]] = {
     "date": re.compile(
         rf"\b\d{{1,2}}\.\s?({_MONTH})|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b(19|20)\d{{2}}\b|\b({_MONTH}|våren|hausten|høsten)\b",
         re.I,
@@ -67,13 +64,14 @@ HAS = {
     ),
     "place": re.compile(r"\b(i|på|ved|hos)\s+[A-ZÆØÅ][a-zæøå]+"),
 }
+HAS: dict[str, Callable[[str], object]] = {"person": _names_person, **{k: rx.search for k, rx in _SEEN.items()}}
 TYPES = [*HAS, "list"]  # "list": a lead-in, whose list holds what its items hold
 _QUANTITIES = {"number", "amount", "age", "duration"}
 # Digits that are no quantity: e-mail addresses, phone numbers (8 digits), dates and years, section
 # and case numbers ("§ 7", "3.2", "Sak 03/25"). A phone number read as an amount answers "how much".
 _DIGITS_NOT_QUANTITY = re.compile(
     "|".join(
-        [HAS["email"].pattern, HAS["date"].pattern, r"\+47|§\s*\d+|\b\d+(?:\.\d+)+\b|^\s*\d+\.\s|\b\d+/\d+\b"]
+        [_SEEN["email"].pattern, _SEEN["date"].pattern, r"\+47|§\s*\d+|\b\d+(?:\.\d+)+\b|^\s*\d+\.\s|\b\d+/\d+\b"]
     ),
     re.I | re.M,
 )
@@ -102,7 +100,7 @@ def text_info(text: str) -> TextInfo:
     for t in terms:
         counts[t] = counts.get(t, 0) + 1
     plain = _not_quantities(text)
-    has = frozenset(k for k, rx in HAS.items() if rx.search(plain if k in _QUANTITIES else text))
+    has = frozenset(k for k, seen in HAS.items() if seen(plain if k in _QUANTITIES else text))
     return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has)
 
 

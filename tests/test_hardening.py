@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import os
+
 import pytest
 
 from ingest.clean import clean_text
@@ -253,6 +256,43 @@ def test_a_snapshot_missing_vectors_is_refused_at_load(syncer, settings, corpus_
     with pytest.raises(IndexCorruptError, match="rebuild"):
         load_index(settings, layout, syncer._embedder)
     assert read_manifest(layout, read_pointer(layout))["chunk_count"] == len(index.chunks)
+
+
+def _handles_under(directory) -> int:
+    """How many of this process's file descriptors point at files under `directory` (Linux /proc)."""
+    root = os.path.realpath(directory) + os.sep
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.path.realpath(os.readlink(f"/proc/self/fd/{fd}")).startswith(root)
+        except OSError:  # closed while listing
+            pass
+    return count
+
+
+def test_a_load_refused_after_the_chroma_client_opened_leaves_no_more_open_than_a_closed_index(
+    syncer, settings, corpus_copy
+):
+    """The vector count is checked after the Chroma client is made; refusing the snapshot there
+    must close that client like closing a loaded index does: Chroma caches the client's system by
+    path, so an unclosed one keeps its files open for the life of the process, garbage collection
+    or not (7 handles before this fix)."""
+    from avtalebot.errors import IndexCorruptError
+    from vectorstore.index import load_index
+    from vectorstore.snapshots import Layout, read_pointer
+
+    syncer.sync([corpus_copy])
+    layout = Layout(settings.data_dir)
+    chroma_dir = layout.snapshot(read_pointer(layout)) / "chroma"
+    index = load_index(settings, layout, syncer._embedder)
+    index.dense._store._collection.delete(ids=[next(iter(index.chunks))])
+    index.close()
+    closed = _handles_under(chroma_dir)
+    for _ in range(3):
+        with pytest.raises(IndexCorruptError):
+            load_index(settings, layout, syncer._embedder)
+        gc.collect()  # the refused load's frames, held by the exception, are cycles
+        assert _handles_under(chroma_dir) == closed
 
 
 def test_dense_ranking_is_exact_and_hnsw_agrees_on_a_small_index(syncer, settings, corpus_copy, fake_embedder):

@@ -59,6 +59,14 @@ def make_client(settings: Settings, path: Path | None):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def close_client(client) -> None:
+    """Let go of an embedded client's files; best effort, as a server client has nothing to release."""
+    try:
+        client.close()
+    except Exception:
+        pass
+
+
 class DenseIndex:
     """One Chroma collection holding one snapshot's chunk vectors."""
 

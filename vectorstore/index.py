@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from avtalebot.errors import EmbedderMismatchError, IndexCorruptError
 from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.cache import EmbeddingCache, embed_with_cache
-from vectorstore.chroma_store import DenseIndex, make_client
+from vectorstore.chroma_store import DenseIndex, close_client, make_client
 from vectorstore.chunktable import ChunkTable, write_chunk_table
 from vectorstore.embedders import NamedEmbeddings
 from vectorstore.keyword import KeywordBuilder, KeywordIndex
@@ -78,10 +79,7 @@ class LoadedIndex:
 
     def close(self) -> None:
         self.texts.close()  # the document records read through its connection too
-        try:
-            self.dense.client.close()
-        except Exception:  # closing is best effort; a server client has nothing to release
-            pass
+        close_client(self.dense.client)
 
 
 def _chunk_meta(c: Chunk) -> dict:
@@ -223,12 +221,12 @@ def load_index(
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
-    texts = TextStore(path / "texts.sqlite")
-    try:
-        return _open(settings, layout, embedder, snapshot_id, path, texts)
-    except BaseException:
-        texts.close()
-        raise
+    with ExitStack() as opened:  # a refused load lets go of what it opened, as closing an index does
+        texts = TextStore(path / "texts.sqlite")
+        opened.callback(texts.close)
+        index = _open(settings, layout, embedder, snapshot_id, path, texts, opened)
+        opened.pop_all()
+    return index
 
 
 def _open(
@@ -238,6 +236,7 @@ def _open(
     snapshot_id: str,
     path: Path,
     texts: TextStore,
+    opened: ExitStack,
 ) -> LoadedIndex:
     # The bot reads document records from texts.sqlite on demand; a snapshot from before they moved
     # there has them in docs.json only, which is then parsed once for settings and records.
@@ -251,6 +250,7 @@ def _open(
             "the index with `avtalebot ingest --rebuild <folder>`."
         )
     client = make_client(settings, None if manifest["mode"] == "server" else path / "chroma")
+    opened.callback(close_client, client)
     dense = DenseIndex(client, manifest["collection"], embedder, create=False)
     if dense.embedder_name() and dense.embedder_name() != embedder.name:
         raise EmbedderMismatchError(

@@ -8,6 +8,7 @@ from avtalebot.text import split_sentences
 from avtalebot.types import Contact
 from ingest.contact_records import list_organisation, record_contacts, table_contacts
 from ingest.gazetteer import COUNTY, NAV_UNIT, ROLE_RE, normalise_org
+from ingest.signatures import signature_signers
 
 _W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
 NAME = rf"{_W}(?: {_W}){{1,3}}"
@@ -38,7 +39,7 @@ def _org_for(role: str, org: str, sentence: str, county: str) -> str:
 def extract_contacts(text: str, county: str = "", parties: tuple[str, ...] = ()) -> list[Contact]:
     """Everyone named with a role, merged by name: first the contact lists (tables, and records
     around each e-mail address), then people mentioned with a role ('fylkesordfører Sindre
-    Martinsen-Evje'); a mention in a signing sentence marks them as signer."""
+    Martinsen-Evje'); a mention in a signing sentence marks them as signer, as does a signature block."""
     found: dict[str, Contact] = {}
     for c in table_contacts(text) + record_contacts(text):
         org = c.organisation or list_organisation(text, c.start) or _org_by_address(c.email, parties)
@@ -49,7 +50,7 @@ def extract_contacts(text: str, county: str = "", parties: tuple[str, ...] = ())
             _match_line(line, line_start, start, end, text, county, mentioned)
     _attach_emails(text, mentioned)
     _attach_form_orgs(text, mentioned)
-    for c in mentioned.values():
+    for c in list(mentioned.values()) + signature_signers(text):
         if county and not c.organisation and c.role.startswith("fylkes"):
             c = Contact(**{**c.__dict__, "organisation": county})
         _merge(found, c)

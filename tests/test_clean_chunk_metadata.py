@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from avtalebot.text import split_sentences
 from ingest.chunking import chunk_document, make_chunk_id
 from ingest.clean import clean_text, pick_title
@@ -152,3 +154,45 @@ def test_sentence_splitter_respects_abbreviations_and_dates():
 
 def test_corpus_files_exist():
     assert len(list(Path(CORPUS).iterdir())) == 5
+
+
+_CLAUSE = "§ 9 Tvister\n\nUenighet løses i styringsgruppen.\n\n"
+
+
+@pytest.mark.parametrize(
+    ("block", "signers"),
+    [  # layouts written for this test, not taken from the labelled documents
+        (
+            "Hamar, 3. mai 2025\n\nFor Nav Innlandet: Kari Nordli Bakke, direktør\n\n"
+            "For Innlandet fylkeskommune: Ola Haugen, fylkesdirektør for utdanning\n",
+            {
+                "Kari Nordli Bakke": ("direktør", "Nav Innlandet"),
+                "Ola Haugen": ("fylkesdirektør for utdanning", "Innlandet fylkeskommune"),
+            },
+        ),
+        (  # name and title on lines of their own, under the party
+            "Sted og dato: Bergen, 1.2.2025\n\nFor Nav Vestland\nSigrid Eide Vik\nregiondirektør\n\n"
+            "For Bergen kommune\nPer Arne Lunde\nkommunalsjef, arbeid og velferd\n\nSide 4 av 4\n",
+            {
+                "Sigrid Eide Vik": ("regiondirektør", "Nav Vestland"),
+                "Per Arne Lunde": ("kommunalsjef, arbeid og velferd", "Bergen kommune"),
+            },
+        ),
+        (  # title, then the organisation, and a footer after the block
+            "Tromsø, 14. januar 2026\n\nAnne Lise Strand, avdelingsdirektør, Nav Troms og Finnmark\n\n"
+            "Relaterte lenker\n\nKontakt oss\n",
+            {"Anne Lise Strand": ("avdelingsdirektør", "Nav Troms og Finnmark")},
+        ),
+        # two parties side by side, flattened into one line: whose name is whose cannot be told
+        ("Bodø, 2. mars 2025\n\nFor Nav Nordland For Bodø kommune\nAnne Berg Ole Moe direktør rådmann\n", {}),
+        # a dateline starting a news item, not a signature block
+        ("Oslo, 5. juni 2024\n\nDirektør Kari Hansen sier at avtalen er viktig for fylket.\n", {}),
+    ],
+)
+def test_signers_are_read_from_a_signature_block(block, signers):
+    meta = extract_metadata(f"Samarbeidsavtale\n\n{_CLAUSE}{block}")
+    found = {c.name: (c.role, c.organisation) for c in meta.contacts if c.signed}
+    assert found == signers
+    for c in meta.contacts:  # the span quotes the signer's own entry
+        if c.signed:
+            assert c.name in f"Samarbeidsavtale\n\n{_CLAUSE}{block}"[c.start : c.end]

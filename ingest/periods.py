@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from avtalebot.text import split_sentences
-from ingest.dates import DATE, DATE_ANY, RANGE, YEAR_RANGE, add_years, parse_date, years_of
+from ingest.dates import DATE, DATE_ANY, MONTHS, RANGE, YEAR_RANGE, add_years, parse_date, years_of
+
+_MONTH_NAMES = "|".join(MONTHS)
 
 _FIELD = re.compile(
     r"^\s*(?:Avtaleperiode|Gyldighet|Gyldigheit|Gjelder fra|Gjeld frå|Gyldig fra|Periode|Varighet|Varigheit)"
@@ -23,10 +25,12 @@ _FIELD = re.compile(
 )
 _SELF = re.compile(
     r"\b(avtalen|avtala|\w*avtalen?|tjenestebeskrivelsen|tenesteskildringa|"
-    r"rettleiaren|veilederen|veiledaren|retningslinjen|retningslinjene|versjon\s+[\d.]+)\b",
+    r"rettleiaren|veilederen|veiledaren|retningslinjen|retningslinjene|avtaleperioden?|versjon\s+[\d.]+)\b",
     re.I,
 )
-_VERB = re.compile(r"\b(gjelder|gjeld|gjelde|løper|varer|i kraft|virkning|gyldig\w*)\b", re.I)
+_VERB = re.compile(
+    r"\b(gjelder|gjeld|gjelde|løper|varer|i kraft|virkning|gyldig\w*|avtaleperioden?|avtaleperiode)\b", re.I
+)
 _OTHER = re.compile(
     r"\b(erstatt\w*|forrige|tidligere|tidlegare|gjeldande|gjeldende|den nye|nye avtalen|ny avtale skal)\b", re.I
 )
@@ -34,9 +38,16 @@ _FROM = re.compile(
     rf"(?:fra og med|frå og med|f\.o\.m\.?|fom\.?|virkning fra|virkning frå|fra|frå|i kraft(?: [^.]*?)?)\s+({DATE})",
     re.I,
 )
+_SPAN = re.compile(rf"({DATE})\s+(?:til og med|til)\s+({DATE})", re.I)  # 'for perioden X til Y'
 _TO = re.compile(rf"(?:til og med|t\.o\.m\.?|fram til|frem til|til)\s+({DATE})", re.I)
+_TO_MONTH = re.compile(rf"\b(?:ut|til utgangen av|til og med|ut heile|ut hele)\s+({_MONTH_NAMES})\s+((?:19|20)\d{{2}})\b", re.I)
 _TO_YEAR = re.compile(r"\b(?:ut|til og med|til utgangen av|ut året)\s+((?:19|20)\d{2})\b", re.I)
-_ON_SIGNING = re.compile(r"i kraft (?:når|ved) (?:den|avtalen) (?:er|blir|vert) (?:signert|underskreve\w*)", re.I)
+_ON_SIGNING = re.compile(
+    r"i kraft (?:når|ved) (?:den|avtalen) (?:er|blir|vert) (?:signert|underskreve\w*)|"
+    r"(?:gjelder|gjeld|løper|varer|virkning) (?:fra|frå) (?:signering|underskrift|underskriving|"
+    r"(?:den|avtalen) (?:er|blir|vert) (?:signert|underskreve\w*))",
+    re.I,
+)
 _SIGN_FIELD = re.compile(
     rf"(?:Signert|Stad og dato|Sted og dato|Dato for signering|Underskrevet)\s*[:|]\s*(?:[^\n,]{{2,40}},\s*)?({DATE})", re.I
 )
@@ -115,7 +126,7 @@ def _statements(text: str) -> list[tuple[int, int, int, str]]:
 def _read(statement: str, year: int | None) -> tuple[str, str]:
     """(from, to) as ISO dates, from one statement."""
     start = end = None
-    if m := RANGE.search(statement):
+    if m := RANGE.search(statement) or _SPAN.search(statement):
         start, end = parse_date(m.group(1), year), parse_date(m.group(2), year)
     if start is None and (m := _FROM.search(statement)):
         start = parse_date(m.group(1), year)
@@ -123,6 +134,8 @@ def _read(statement: str, year: int | None) -> tuple[str, str]:
         start = parse_date(statement, year)  # a field holding one date: 'Gjelder fra: 1. oktober 2024'
     if end is None and (m := _TO.search(statement)):
         end = parse_date(m.group(1), year)
+    if end is None and (m := _TO_MONTH.search(statement)):
+        end = _month_end(int(m.group(2)), MONTHS[m.group(1).lower()])
     if end is None and (m := _TO_YEAR.search(statement)):
         end = parse_date(f"31.12.{m.group(1)}")
     if start is not None and end is None and (n := years_of(statement)):
@@ -162,6 +175,10 @@ def validity(text: str, year: int | None, signed: Signing) -> Period:
         period.span = used[-1] if period.valid_to else used[0]
         period.text = " ".join(dict.fromkeys(text[a:b] for a, b in used))
     return period
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _duration(text: str) -> tuple[int, tuple[int, int]] | None:

@@ -144,6 +144,15 @@ def test_a_date_that_is_not_stated_stays_unknown(parsed):
         ),
         ("Avtale\n\nAvtalen erstatter avtalen som gjaldt fra 1. januar 2019 til 31. desember 2022.", "", ""),
         ("Nyhet\n\nStønaden er fra 1. mai 2024 kr 20 000 i måneden.", "", ""),
+        # written 2026-11-23 as a probe of phrasings the labelled documents lack; four failed then
+        ("Avtale\n\nAvtaleperioden er 1.1.2025–31.12.2027.", "2025-01-01", "2027-12-31"),
+        ("Avtale\n\nAvtalen gjeld for perioden 1. august 2024 til 31. juli 2027.", "2024-08-01", "2027-07-31"),
+        ("Avtale\n\nAvtalen løper fra 1. mars 2025 og varer ut februar 2028.", "2025-03-01", "2028-02-29"),
+        ("Avtale\n\nAvtalen gjelder fra signering og ut 2026.\n\nOslo, 3. mars 2025", "2025-03-03", "2026-12-31"),
+        ("Avtale\n\nDenne avtalen gjelder fra 15.08.2024 til 14.08.2027.", "2024-08-15", "2027-08-14"),
+        ("Avtale\n\nAvtalen varer i tre år fra 1. april 2025.", "2025-04-01", "2028-03-31"),
+        ("Avtale\n\nAvtalen gjelder i perioden 2025–2028.", "", ""),  # years only: the days are not stated
+        ("Avtale\n\nPartene møtes fra 1. februar til 30. april hvert år.", "", ""),  # not the agreement's period
     ],
 )
 def test_validity_in_other_phrasings(text, valid_from, valid_to):

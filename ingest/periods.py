@@ -49,9 +49,11 @@ _ON_SIGNING = re.compile(
     re.I,
 )
 _SIGN_FIELD = re.compile(
-    rf"(?:Signert|Stad og dato|Sted og dato|Dato for signering|Underskrevet)\s*[:|]\s*(?:[^\n,]{{2,40}},\s*)?({DATE})", re.I
+    rf"(?:Signert|Stad og dato|Sted og dato|Sted/dato|Stad/dato|Dato for signering|Underskrevet)\s*[:|]\s*"
+    rf"(?:[^\n,]{{2,40}},\s*)?(?:den\s+)?({DATE})",
+    re.I,
 )
-_DATELINE = re.compile(rf"^\s*[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå-]*)*,\s*({DATE})\s*$", re.M)
+_DATELINE = re.compile(rf"^\s*[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå-]*)*,\s*(?:den\s+)?({DATE})\s*$", re.M)
 _SIGN_VERB = re.compile(r"\b(signer\w*|undertegn\w*|underskre\w*|underskrev\w*)", re.I)
 _PUBLISHED = re.compile(r"(?:Publisert|Innsendt|Dato)\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})", re.I)
 _REPLACES = re.compile(r"\b(erstatter|erstattar)\b", re.I)

@@ -14,6 +14,7 @@ words are whose name cannot be told, and a wrong name is worse than none.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from avtalebot.types import Contact
 from ingest.dates import DATE
@@ -24,8 +25,13 @@ _NAME = rf"{_W}(?: {_W}){{1,3}}"
 # The place-and-date line that opens a signature block.
 _OPENING = re.compile(
     rf"^[ \t]*(?:(?i:stad og dato|sted og dato|sted/dato|stad/dato)\s*[:|]\s*)?"
-    rf"[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå-]*)*,\s*(?i:{DATE})[ \t]*$",
+    rf"[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå-]*)*,\s*(?:den\s+)?(?i:{DATE})[ \t]*$",
     re.M,
+)
+_SIGNATURE_LINE = re.compile(r"^[_.…\s]+$")  # where the signature goes: skipped
+_SIGN_MARK = re.compile(r"\s*\((?:sign\.?|signert|sign)\)\s*|\s+sign\.$", re.I)  # 'Kari Berg (sign.)'
+_ORG_LINE = re.compile(
+    r"^(?:(?:NAV|Nav)\s+[A-ZÆØÅ][\wæøå -]*|[A-ZÆØÅ][\wæøå -]* (?:fylkeskommune|kommune)|Bydel [A-ZÆØÅ][\wæøå -]*)$"
 )
 _PARTY = re.compile(r"^For\s+(?P<org>[^:]{2,80}?)\s*:?\s*$")
 _PARTY_PREFIX = re.compile(r"^For\s+(?P<org>[^:]{2,80}?):\s*(?P<rest>.+)$")
@@ -46,8 +52,8 @@ def _lines(text: str, start: int):
     bullets, the offsets those of the line as written."""
     pos = start
     for raw in text[start:].split("\n"):
-        line = re.sub(r"\*\*|__", "", raw).strip().lstrip("•-* ").strip()
-        if line:
+        line = _SIGN_MARK.sub(" ", re.sub(r"\*\*|__", "", raw)).strip().lstrip("•-* ").strip()
+        if line and not _SIGNATURE_LINE.match(raw):
             yield pos, pos + len(raw.rstrip()), line
         pos += len(raw) + 1
 
@@ -83,7 +89,10 @@ def _block(text: str, start: int) -> list[Contact]:
             if re.search(r"\sFor\s", party):  # two parties side by side: columns, flattened
                 break
             continue
-        elif re.fullmatch(_NAME, line):
+        elif found and not found[-1].organisation and _ORG_LINE.match(line):  # 'Kari Berg / direktør / Nav Oslo'
+            found[-1] = replace(found[-1], organisation=line, end=end)
+            continue
+        elif re.fullmatch(_NAME, line) and not any(w in _NOT_NAMES for w in line.split()):
             alone = (first, line)
             continue
         entry = _entry(line, party)

@@ -183,6 +183,11 @@ _CLAUSE = "§ 9 Tvister\n\nUenighet løses i styringsgruppen.\n\n"
             "Relaterte lenker\n\nKontakt oss\n",
             {"Anne Lise Strand": ("avdelingsdirektør", "Nav Troms og Finnmark")},
         ),
+        (  # 'den' before the date, a line to sign on, '(sign.)', name / title / organisation on three lines
+            "Oslo, den 3. mars 2025\n\n_____________________\nKari Berg (sign.)\nDirektør\nNav Oslo\n\n"
+            "_____________________\nPer Lie\nkommunedirektør\nBærum kommune\n",
+            {"Kari Berg": ("Direktør", "Nav Oslo"), "Per Lie": ("kommunedirektør", "Bærum kommune")},
+        ),
         # two parties side by side, flattened into one line: whose name is whose cannot be told
         ("Bodø, 2. mars 2025\n\nFor Nav Nordland For Bodø kommune\nAnne Berg Ole Moe direktør rådmann\n", {}),
         # a dateline starting a news item, not a signature block

@@ -151,6 +151,7 @@ def test_a_date_that_is_not_stated_stays_unknown(parsed):
         ("Avtale\n\nAvtalen gjelder fra signering og ut 2026.\n\nOslo, 3. mars 2025", "2025-03-03", "2026-12-31"),
         ("Avtale\n\nDenne avtalen gjelder fra 15.08.2024 til 14.08.2027.", "2024-08-15", "2027-08-14"),
         ("Avtale\n\nAvtalen varer i tre år fra 1. april 2025.", "2025-04-01", "2028-03-31"),
+        ("Avtale\n\nAvtalen gjelder fra signering.\n\nSted/dato: Oslo, den 3.3.2025", "2025-03-03", ""),
         ("Avtale\n\nAvtalen gjelder i perioden 2025–2028.", "", ""),  # years only: the days are not stated
         ("Avtale\n\nPartene møtes fra 1. februar til 30. april hvert år.", "", ""),  # not the agreement's period
     ],

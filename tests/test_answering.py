@@ -176,6 +176,21 @@ def test_language_detection_and_question_analysis():
     assert "person" in analyse("Hvem kan jeg kontakte om avtalen?").wants
 
 
+def test_who_pays_asks_for_a_party_and_an_item_of_a_party_s_list_holds_one(answerer):
+    """'Who pays / which of the parties' is answered by a party, not by a person or a sum; an item
+    holds the party of its lead-in ('NAV Innlandet … har ansvar for å:')."""
+    assert analyse("Hvem betaler fagprøven – Nav eller fylket?").wants == {"party"}
+    assert analyse("Kven av partane dekkjer reisa?").wants == {"party"}
+    assert analyse("Which party is supposed to find new companies?").wants == {"party"}
+    assert "amount" in analyse("How much does Nav pay per participant?").wants
+    assert "person" in analyse("Hvem signerte avtalen?").wants
+    prep = answerer.prepare("Hvem av partene skal informere fylkeskommunen om regelverk og økonomi?")
+    holds = prep.x[:, FEATURES.index("type_party")]
+    items = [i for i, c in enumerate(prep.pool.candidates) if c.kind == "item" and c.context.startswith("NAV Innlandet")]
+    assert items and all(holds[i] == 1 for i in items)
+    assert prep.x[:, FEATURES.index("type_person")].sum() == 0  # a person is not what is asked
+
+
 def test_answer_types_a_passage_holds():
     """Type matches carry the most weight, so a type must not be seen where it is not: an office
     ('Nav Grorud', 'Bydel Grorud') is no person, a phone number no amount, a year or a section number

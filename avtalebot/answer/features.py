@@ -51,6 +51,7 @@ SPECIFIC = {
     "email",
     "phone",
     "validity",
+    "party",
 }
 
 GROUPS = {
@@ -195,14 +196,17 @@ def featurize(
     col["doc_rank_inv"] = np.asarray(
         [1.0 / (1 + doc_rank[c.doc_id]) if c.doc_id in doc_rank else 0.0 for c in cands]
     )
-    has = [i.has | ({"list"} if c.kind == "leadin" else set()) for i, c in zip(own, cands, strict=True)]
+    parties = [_party_of(c) for c in cands]
+    has = [
+        i.has | ({"list"} if c.kind == "leadin" else set()) | ({"party"} if p else set())
+        for i, c, p in zip(own, cands, parties, strict=True)
+    ]
     for t in TYPES:
         col[f"type_{t}"] = np.asarray([t in query.wants and t in h for h in has], dtype=float)
     specific = query.wants & SPECIFIC
     col["type_any"] = np.asarray([bool(query.wants & h) for h in has], dtype=float)
     col["type_miss"] = np.asarray([bool(specific) and not specific & h for h in has], dtype=float)
     col["fact_fits"] = np.asarray([_fact_fits(c, query) for c in cands], dtype=float)
-    parties = [_party_of(c) for c in cands]
     one = len(query.parties) == 1
     col["party_match"] = np.asarray([one and bool(p & query.parties) for p in parties], dtype=float)
     col["party_conflict"] = np.asarray(

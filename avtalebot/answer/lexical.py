@@ -37,6 +37,9 @@ def _names_person(text: str) -> bool:
     return any(not _ORG_WORD.search(m.group(0)) for m in _NAME.finditer(text))
 
 
+_PARTY_NAMED = re.compile("|".join([*PARTIES.values(), r"\b(partene|partane|begge parter|begge partar)\b"]), re.I)
+
+
 # The answer types a passage can hold (what WANTS in query.py asks for): a pattern, or for a person
 # a test (a pattern alone cannot tell "Kari Nordmann" from "Nav Grorud").
 _SEEN: dict[str, re.Pattern[str]] = {
@@ -64,7 +67,11 @@ _SEEN: dict[str, re.Pattern[str]] = {
     ),
     "place": re.compile(r"\b(i|på|ved|hos)\s+[A-ZÆØÅ][a-zæøå]+"),
 }
-HAS: dict[str, Callable[[str], object]] = {"person": _names_person, **{k: rx.search for k, rx in _SEEN.items()}}
+HAS: dict[str, Callable[[str], object]] = {
+    "person": _names_person,
+    **{k: rx.search for k, rx in _SEEN.items()},
+    "party": _PARTY_NAMED.search,  # features.py adds the party whose list an item is in
+}
 TYPES = [*HAS, "list"]  # "list": a lead-in, whose list holds what its items hold
 _QUANTITIES = {"number", "amount", "age", "duration"}
 # Digits that are no quantity: e-mail addresses, phone numbers (8 digits), dates and years, section

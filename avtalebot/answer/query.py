@@ -131,7 +131,14 @@ _ELIGIBLE = (
     r"(hvem|kven|who)\s+(kan|kunne|can|could|may)\s+(delta|søke|søkje|få|begynne|byrje|starte|bli tatt opp|"
     r"verte teken opp|join|apply|take part|participate|get|start|attend|enrol\w*)\b"
 )
+# "Which of the parties …", "who pays / covers / funds …": the answer is a party (an organisation), and
+# a payment question asks who pays, not how much.
+_PARTY_ASKED = (
+    r"\b(hvem av partene|kven av partane|hvilken part|kva for part|which party|which of the parties)\b|"
+    r"\b(hvem|kven|who)\s+(betal\w*|dekk\w*|pays?|covers?|finansier\w*|funds?)\b"
+)
 WANTS = {
+    "party": _PARTY_ASKED,
     "person": rf"\b(?!{_ELIGIBLE})(hvem|kven|who|whom|whose)\b",
     "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b",
     "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
@@ -205,6 +212,15 @@ class Query:
         return self.asks_contact or (self.asks_who and (self.asks_signed or self.asks_role))
 
 
+def _wants(question: str) -> frozenset[str]:
+    wants = {k for k, rx in _WANTS.items() if rx.search(question)}
+    if "party" in wants:  # 'who pays': a party, neither a person nor a sum ('which party': nor a list)
+        wants -= {"person", "amount"}
+        if not _WANTS["list"].search(_WANTS["party"].sub(" ", question)):
+            wants.discard("list")
+    return frozenset(wants)
+
+
 def analyse(question: str) -> Query:
     lang = detect_lang(question)
     groups: list[tuple[str, ...]] = []
@@ -235,6 +251,6 @@ def analyse(question: str) -> Query:
         asks_contact=bool(_CONTACT.search(question)),
         asks_number=bool(_NUMBER.search(question)),
         asks_role=bool(_ROLE_WORDS.search(question)),
-        wants=frozenset(k for k, rx in _WANTS.items() if rx.search(question)),
+        wants=_wants(question),
         parties=frozenset(k for k, rx in _PARTIES.items() if rx.search(question)),
     )

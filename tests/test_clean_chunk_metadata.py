@@ -201,3 +201,16 @@ def test_signers_are_read_from_a_signature_block(block, signers):
     for c in meta.contacts:  # the span quotes the signer's own entry
         if c.signed:
             assert c.name in f"Samarbeidsavtale\n\n{_CLAUSE}{block}"[c.start : c.end]
+
+
+def test_nynorsk_and_team_roles_are_read_and_put_in_english():
+    """Contact lists in nynorsk ('rådgjevar', 'leiar') and titles such as 'teamleder' are roles too,
+    and an English answer names them in English ('team leader'), which is what an English question
+    about a team leader matches."""
+    from ingest.gazetteer import role_in_english
+
+    text = "Avtale\n\nKontakt\n\nSpørsmål kan rettast til seniorrådgjevar Kari Berg i NAV Vestland, kari.berg@nav.no.\n"
+    (kari,) = extract_metadata(text).contacts
+    assert (kari.role, kari.email) == ("seniorrådgjevar", "kari.berg@nav.no")
+    assert role_in_english("Teamleder IPS") == "team leader IPS"
+    assert role_in_english("seniorrådgjevar") == "senior adviser"

@@ -7,11 +7,10 @@ import re
 from avtalebot.text import split_sentences
 from avtalebot.types import Contact
 from ingest.contact_records import list_organisation, record_contacts, table_contacts
-from ingest.gazetteer import COUNTY, NAV_UNIT, ROLE_RE, normalise_org
+from ingest.gazetteer import COUNTY, NAV_UNIT, PERSON_NAME, ROLE_RE, normalise_org
 from ingest.signatures import signature_signers
 
-_W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
-NAME = rf"{_W}(?: {_W}){{1,3}}"
+NAME = PERSON_NAME
 _ORG = rf"(?:nye )?(?:{NAV_UNIT}|{COUNTY})"
 _PLACE_ORG = rf"(?:{_ORG}|[A-ZÆØÅ][a-zæøå]+(?: og [A-ZÆØÅ][a-zæøå]+)?)"
 

@@ -129,6 +129,10 @@ ROLE_EN = {
     "fungerende": "acting",
 }
 
+# A person's name: two to four capitalised words ('Inger Lise Fjeldsgård', 'Sindre Martinsen-Evje').
+_NAME_WORD = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
+PERSON_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}"
+
 NAV_UNIT = rf"NAV (?:{_REGION})(?![\w-])"
 COUNTY = rf"(?:{_REGION}) fylkeskommune"
 ORG_RE = re.compile(rf"{NAV_UNIT}|{COUNTY}")

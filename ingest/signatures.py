@@ -18,10 +18,9 @@ from dataclasses import replace
 
 from avtalebot.types import Contact
 from ingest.dates import DATE
+from ingest.gazetteer import PERSON_NAME as _NAME
 from ingest.gazetteer import ROLE_RE
 
-_W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
-_NAME = rf"{_W}(?: {_W}){{1,3}}"
 # The place-and-date line that opens a signature block.
 _OPENING = re.compile(
     rf"^[ \t]*(?:(?i:stad og dato|sted og dato|sted/dato|stad/dato)\s*[:|]\s*)?"
@@ -29,7 +28,7 @@ _OPENING = re.compile(
     re.M,
 )
 _SIGNATURE_LINE = re.compile(r"^[_.…\s]+$")  # where the signature goes: skipped
-_SIGN_MARK = re.compile(r"\s*\((?:sign\.?|signert|sign)\)\s*|\s+sign\.$", re.I)  # 'Kari Berg (sign.)'
+_SIGN_MARK = re.compile(r"\s*\((?:sign\.?|signert)\)\s*|\s+sign\.$", re.I)  # 'Kari Berg (sign.)'
 _ORG_LINE = re.compile(
     r"^(?:(?:NAV|Nav)\s+[A-ZÆØÅ][\wæøå -]*|[A-ZÆØÅ][\wæøå -]* (?:fylkeskommune|kommune)|Bydel [A-ZÆØÅ][\wæøå -]*)$"
 )

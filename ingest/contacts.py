@@ -14,13 +14,15 @@ NAME = PERSON_NAME
 _ORG = rf"(?:nye )?(?:{NAV_UNIT}|{COUNTY})"
 _PLACE_ORG = rf"(?:{_ORG}|[A-ZÆØÅ][a-zæøå]+(?: og [A-ZÆØÅ][a-zæøå]+)?)"
 
+# A role as written, compound included: 'Møteleiar' is a meeting's chair, not a 'leiar'.
+_ROLE = rf"(?<![\w-])[\wæøå-]*?{ROLE_RE}"
 _PATTERNS = [
     # "direktør i NAV Vestfold og Telemark, Anders Anundsen" / "direktør for NAV Øst Viken Lise Westly"
-    re.compile(rf"(?P<role>{ROLE_RE}) (?:i|for|ved) (?P<org>{_PLACE_ORG}),? (?P<name>{NAME})"),
+    re.compile(rf"(?P<role>{_ROLE}) (?:i|for|ved) (?P<org>{_PLACE_ORG}),? (?P<name>{NAME})"),
     # "Inger Anne Speilberg, direktør i NAV Vest-Viken"
-    re.compile(rf"(?P<name>{NAME}), (?P<role>{ROLE_RE})(?: (?:i|for|ved))? (?P<org>{_ORG})"),
+    re.compile(rf"(?P<name>{NAME}), (?P<role>{_ROLE})(?: (?:i|for|ved))? (?P<org>{_ORG})"),
     # "fylkesordfører Sindre Martinsen-Evje i Østfold fylkeskommune" / "Kontaktperson Tony Jonsen"
-    re.compile(rf"(?P<role>{ROLE_RE}):? (?P<name>{NAME})(?: (?:i|for|ved) (?P<org>{_ORG}))?"),
+    re.compile(rf"(?P<role>{_ROLE}):? (?P<name>{NAME})(?: (?:i|for|ved) (?P<org>{_ORG}))?"),
 ]
 _ORGNAME_FIELD = re.compile(r"^(?:Organisasjonsnavn|Organisasjon|Virksomhet)\s*:?\s+(.+)$", re.M)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

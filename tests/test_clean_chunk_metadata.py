@@ -212,5 +212,7 @@ def test_nynorsk_and_team_roles_are_read_and_put_in_english():
     text = "Avtale\n\nKontakt\n\nSpørsmål kan rettast til seniorrådgjevar Kari Berg i NAV Vestland, kari.berg@nav.no.\n"
     (kari,) = extract_metadata(text).contacts
     assert (kari.role, kari.email) == ("seniorrådgjevar", "kari.berg@nav.no")
+    minutes = "Referat\n\nMøtedato: 3. mars 2025\nMøteleiar: Per Arne Lunde, Nav Vestland\n"
+    assert [c.role for c in extract_metadata(minutes).contacts] == ["møteleiar"]  # the compound, not 'leiar'
     assert role_in_english("Teamleder IPS") == "team leader IPS"
     assert role_in_english("seniorrådgjevar") == "senior adviser"

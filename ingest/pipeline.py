@@ -14,7 +14,7 @@ from ingest.metadata import extract_metadata
 
 # Bump when loading, cleaning, chunking or metadata rules change what a file parses to: an index
 # built by another version is re-parsed from its files at the next sync (embeddings stay cached).
-PARSER_VERSION = 9
+PARSER_VERSION = 10
 
 
 def doc_id_for(source: str) -> str:

@@ -239,3 +239,35 @@ def test_a_loaded_index_holds_one_connection_to_its_text_store_and_a_refused_one
     assert _open_handles(store) == 1
     index.close()
     assert _open_handles(store) == 0
+
+
+def test_an_index_parsed_by_another_parser_version_is_parsed_again(syncer, settings, tmp_path, monkeypatch):
+    """Rules that read metadata improve between versions (signers from a signature block came in
+    PARSER_VERSION 10): an index parsed by an older version gets the new rules at the next ingest,
+    although no file changed; after that, files are unchanged again."""
+    import avtalebot.sync as sync_module
+    import ingest.contacts
+
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "avtale.txt").write_text(
+        "Samarbeidsavtale mellom Nav Hamar og Hamar kommune\n\n§ 1 Formål\n\nPartene skal samarbeide.\n\n"
+        "Hamar, 3. mars 2025\n\nFor Nav Hamar: Kari Nordli Bakke, direktør\n",
+        encoding="utf-8",
+    )
+
+    def signers() -> list[str]:
+        index = load_index(settings, Layout(settings.data_dir), syncer._embedder)
+        try:
+            return [c["name"] for d in index.docs.values() for c in d["meta"]["contacts"] if c["signed"]]
+        finally:
+            index.close()
+
+    with monkeypatch.context() as old:  # the previous version: no signature blocks, another number
+        old.setattr(sync_module, "PARSER_VERSION", sync_module.PARSER_VERSION - 1)
+        old.setattr(ingest.contacts, "signature_signers", lambda text: [])
+        syncer.sync([folder])
+    assert signers() == []
+    report = syncer.sync([folder])
+    assert report.changed == ["avtale.txt"] and signers() == ["Kari Nordli Bakke"]
+    assert syncer.sync([folder]).unchanged == ["avtale.txt"]

@@ -112,3 +112,19 @@ def test_decline_threshold_keeps_false_declines_under_the_cap():
     # no false declines at all: answer everything the scorer ranks
     none, right = fitting._best_threshold(probs, details, max_false=0.0)
     assert none <= 0.5 and right == 3
+
+
+def test_confidence_reads_the_passages_own_words_not_its_heading():
+    """Two best candidates alike but for where the question's words are: in the passage itself, or
+    only in its lead-in / section (the topic, which an unanswerable question shares). The confidence
+    layer's word evidence must tell them apart."""
+    from avtalebot.answer.features import FEATURES
+    from avtalebot.answer.scorer import DECISION, decision_features
+
+    own, heading = np.zeros((2, len(FEATURES))), np.zeros((2, len(FEATURES)))
+    own[0, FEATURES.index("cov")] = own[0, FEATURES.index("cov_ctx")] = 0.8
+    heading[0, FEATURES.index("cov_ctx")] = 0.8  # the words only in the context
+    scores = np.asarray([1.0, -1.0])
+    a, b = decision_features(own, scores, "nb"), decision_features(heading, scores, "nb")
+    assert a[DECISION.index("top_cov")] == pytest.approx(0.8)
+    assert b[DECISION.index("top_cov")] == 0.0

@@ -34,7 +34,7 @@ DECISION = [
     "top3",
     "top_docs",
     "top_dense",
-    "top_cov_ctx",
+    "top_cov",
     "top_cov_local",
     "top_type_miss",
     "top_type_any",
@@ -112,7 +112,13 @@ class ScorerParams:
 def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> np.ndarray:
     """What the question as a whole shows, read off its best candidates (values in DECISION order):
     the best score and its lead, how well the next ones agree, how many documents the best five come
-    from, and the best candidate's meaning, word and answer-type match."""
+    from, and the best candidate's meaning, word and answer-type match.
+    The word match is the candidate's own words, not its lead-in, section or document title: those
+    show the topic, which an out-of-scope or unanswerable question often shares ("budsjettet for
+    Fagbrevbroa" under Fagbrevbroa's heading); whether the asked attribute is stated shows in the
+    passage itself. Leave-documents-out (202 questions) with the context's coverage here instead:
+    accuracy 0.874 / out-of-scope 0.80 / unanswerable 0.17 declined, false declines 0.006; with the
+    candidate's own: 0.886 / 0.80 / 0.42 / 0.006."""
     en = float(lang == "en")
     if not len(scores):
         return np.asarray(
@@ -130,7 +136,7 @@ def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[s
             float(scores[order[:3]].mean()),
             float(spread),
             best[col("dense")],
-            best[col("cov_ctx")],
+            best[col("cov")],
             best[col("cov_local")],
             best[col("type_miss")],
             best[col("type_any")],

@@ -128,3 +128,17 @@ def test_confidence_reads_the_passages_own_words_not_its_heading():
     a, b = decision_features(own, scores, "nb"), decision_features(heading, scores, "nb")
     assert a[DECISION.index("top_cov")] == pytest.approx(0.8)
     assert b[DECISION.index("top_cov")] == 0.0
+
+
+def test_unknown_words_weigh_on_their_own_for_english_questions():
+    """An English word a Norwegian index lacks is no sign the topic is absent: the confidence layer
+    sees the unknown-word share of English questions as a feature of its own."""
+    from avtalebot.answer.features import FEATURES
+    from avtalebot.answer.scorer import DECISION, decision_features
+
+    x = np.zeros((1, len(FEATURES)))
+    x[0, FEATURES.index("q_unknown")] = 0.4
+    en, nb = decision_features(x, np.asarray([1.0]), "en"), decision_features(x, np.asarray([1.0]), "nb")
+    assert en[DECISION.index("en_q_unknown")] == pytest.approx(0.4)
+    assert nb[DECISION.index("en_q_unknown")] == 0.0
+    assert en[DECISION.index("q_unknown")] == nb[DECISION.index("q_unknown")] == pytest.approx(0.4)

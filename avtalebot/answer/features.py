@@ -25,12 +25,15 @@ from avtalebot.answer.lexical import (
     length_feature,
     local_weights,
     log1p,
+    names_other_person,
     relative,
     terms_of,
     text_info,
 )
 from avtalebot.answer.query import PARTIES, Query
 from avtalebot.answer.validity import NOT_IN_FORCE
+from avtalebot.text import words
+from ingest.headings import heading_at
 from vectorstore.index import LoadedIndex
 
 _PARTY_RX = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
@@ -156,7 +159,7 @@ def featurize(
     infos = doc_infos(query, pool, index, status)
     own = [text_info(c.own) for c in cands]
     ctx = [terms_of(c.context) for c in cands]
-    section = [terms_of(c.chunk.section) | infos[c.doc_id].context for c in cands]
+    section = [terms_of(_heading(c, index)) | infos[c.doc_id].context for c in cands]
     m_own = qw.matches([i.terms for i in own])
     m_ctx = qw.matches(ctx)
     m_sec = qw.matches(section)
@@ -197,8 +200,12 @@ def featurize(
         [1.0 / (1 + doc_rank[c.doc_id]) if c.doc_id in doc_rank else 0.0 for c in cands]
     )
     parties = [_party_of(c) for c in cands]
+    asked = frozenset(words(query.text))
     has = [
-        i.has | ({"list"} if c.kind == "leadin" else set()) | ({"party"} if p else set())
+        (i.has - {"person"})
+        | ({"person"} if names_other_person(i, asked) else set())
+        | ({"list"} if c.kind == "leadin" else set())
+        | ({"party"} if p else set())
         for i, c, p in zip(own, cands, parties, strict=True)
     ]
     for t in TYPES:
@@ -240,6 +247,11 @@ def featurize(
     col["q_unknown"] = np.full(n, qw.unknown)
     col["q_dense"] = np.full(n, q_dense)
     return np.stack([np.asarray(col[f], dtype=np.float32) for f in FEATURES], axis=1)
+
+
+def _heading(c: Candidate, index: LoadedIndex) -> str:
+    """The heading of the section the candidate is in (the chunk's when the document shows none)."""
+    return heading_at(index.doc_text(c.doc_id), c.start) or c.chunk.section
 
 
 def _fact_fits(c: Candidate, query: Query) -> bool:

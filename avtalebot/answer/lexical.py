@@ -33,8 +33,13 @@ _ORG_WORD = re.compile(
 )
 
 
+def person_names(text: str) -> frozenset[str]:
+    """The capitalised word pairs of a text that may name a person (no party or place word in them)."""
+    return frozenset(m.group(0) for m in _NAME.finditer(text) if not _ORG_WORD.search(m.group(0)))
+
+
 def _names_person(text: str) -> bool:
-    return any(not _ORG_WORD.search(m.group(0)) for m in _NAME.finditer(text))
+    return bool(person_names(text))
 
 
 _PARTY_NAMED = re.compile("|".join([*PARTIES.values(), r"\b(partene|partane|begge parter|begge partar)\b"]), re.I)
@@ -98,6 +103,7 @@ class TextInfo:
     length: int
     words: frozenset[str]
     has: frozenset[str]
+    names: frozenset[str]  # what may name a person (see person_names)
 
 
 @lru_cache(maxsize=8_192)
@@ -108,7 +114,13 @@ def text_info(text: str) -> TextInfo:
         counts[t] = counts.get(t, 0) + 1
     plain = _not_quantities(text)
     has = frozenset(k for k, seen in HAS.items() if seen(plain if k in _QUANTITIES else text))
-    return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has)
+    return TextInfo(frozenset(terms), counts, max(1, len(terms)), frozenset(words(text)), has, person_names(text))
+
+
+def names_other_person(info: TextInfo, asked: frozenset[str]) -> bool:
+    """The text names someone the question does not: a name the question itself gives ('Vestre
+    Slidre', 'Fagbrevbroa Trøndelag') is what it asks about, never the person it asks for."""
+    return any(any(w not in asked for w in words(n)) for n in info.names)
 
 
 @lru_cache(maxsize=4_096)

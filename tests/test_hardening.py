@@ -287,12 +287,13 @@ def test_a_load_refused_after_the_chroma_client_opened_leaves_no_more_open_than_
     index = load_index(settings, layout, syncer._embedder)
     index.dense._store._collection.delete(ids=[next(iter(index.chunks))])
     index.close()
+    gc.collect()  # a closed index's last handle can wait for a collection (CI saw 1 here, then 0)
     closed = _handles_under(chroma_dir)
     for _ in range(3):
         with pytest.raises(IndexCorruptError):
             load_index(settings, layout, syncer._embedder)
         gc.collect()  # the refused load's frames, held by the exception, are cycles
-        assert _handles_under(chroma_dir) == closed
+        assert _handles_under(chroma_dir) <= closed
 
 
 def test_dense_ranking_is_exact_and_hnsw_agrees_on_a_small_index(syncer, settings, corpus_copy, fake_embedder):

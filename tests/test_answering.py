@@ -166,6 +166,19 @@ def test_language_detection_and_question_analysis():
     assert detect_lang("Hvem signerte avtalen?") == "nb"
     assert detect_lang("Kven signerte avtalen?") == "nn"
     assert detect_lang("Who signed the agreement?") == "en"
+    # words both languages have ("for", "i", "under") do not make a Norwegian question English, and
+    # Norwegian names do not make an English one Norwegian
+    for question, lang in (
+        ("Hva er fristen for å søke?", "nb"),
+        ("Hvilket kurs er dette tilbudet for?", "nb"),
+        ("Er det aldersgrense for å delta i Fagbrevløpet?", "nb"),
+        ("Kor ofte møtest partnarskapet i Sør-Varanger?", "nn"),
+        ("Kor mange plassar er det i Trøndelag?", "nn"),
+        ("Who runs the career centre in Møre og Romsdal?", "en"),
+        ("How many places are there for people under 25 in Vestfold?", "en"),
+        ("", "nb"),
+    ):
+        assert detect_lang(question) == lang, question
     q = analyse("Who is the county mayor of Innlandet?")
     assert ("fylkesordfør", "ordfør") in q.groups and q.wants_person and "person" in q.wants
     assert analyse("Kor gammal må ein vere?").wants == {"age"}

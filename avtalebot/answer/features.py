@@ -65,7 +65,6 @@ GROUPS = {
         "dense_passage",
         "dense_neighbour",
         "dense_doc",
-        "en_dense_rel",
         "has_vector",
     ],
     "words": [
@@ -79,7 +78,6 @@ GROUPS = {
         "cov_fuzzy",
         "bm25",
         "bm25_rel",
-        "en_cov",
         "miss_idf",
         "doc_miss_idf",
     ],
@@ -190,9 +188,9 @@ def featurize(
     bm25 = qw.bm25(qw.counts(own), np.asarray([i.length for i in own], dtype=float))
     col["bm25"] = log1p(bm25)
     col["bm25_rel"] = bm25 / (bm25.max() or 1.0)
-    en = float(query.lang == "en")
-    col["en_dense_rel"] = col["dense_rel"] * en
-    col["en_cov"] = col["cov"] * en
+    # No English-only copies of the meaning and word features: fitted once the language was read
+    # right (one Norwegian question in eight had passed as English), they cost more than they gave —
+    # leave-documents-out right of 202, mean over ranker C 0.05 / 0.1 / 0.2: 169.3 with, 171.0 without.
     col["retrieved"] = np.asarray([c.rank is not None for c in cands], dtype=float)
     col["rank_inv"] = np.asarray([1.0 / (1 + c.rank) if c.rank is not None else 0.0 for c in cands])
     doc_rank = {d: i for i, d in enumerate(pool.doc_order)}

@@ -8,14 +8,14 @@ import pytest
 
 from avtalebot.answer.compose import MAX_ANSWER
 from avtalebot.answer.decide import decide
-from avtalebot.answer.extractive import ExtractiveAnswerer
+from avtalebot.answer.extractive import ExtractiveAnswerer, unstated_words
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.followup import contextualize
 from avtalebot.answer.lexical import text_info
 from avtalebot.answer.query import analyse
 from avtalebot.answer.scorer import SHIPPED, Scorer, ScorerParams, load_scorer
 from avtalebot.cli.commands import format_answer
-from avtalebot.text import detect_lang
+from avtalebot.text import content_terms, detect_lang
 from tests.conftest import word_scorer_params
 from vectorstore.retriever import LiveIndex, fuse
 from vectorstore.snapshots import Layout
@@ -187,6 +187,16 @@ def test_language_detection_and_question_analysis():
     for question in ("Hvem kan delta i Aktiv mot læreplass?", "Kven kan søkje?", "Who can apply for it?"):
         assert analyse(question).wants == {"age"}, question
     assert "person" in analyse("Hvem kan jeg kontakte om avtalen?").wants
+
+
+def test_question_words_are_no_terms_so_a_decline_never_says_they_are_not_stated():
+    # every form of the interrogatives in bokmål, nynorsk and English ("hvilket" had been missing, so
+    # a decline read "… men den oppgir ikke «hvilket», «norsknivå»")
+    interrogatives = "hva hvem hvor hvordan hvorfor hvilken hvilket hvilke når kva kven kor korleis kvar kvifor"
+    assert content_terms(f"{interrogatives} what which who whom whose where when why how") == []
+    q = analyse("Hvilket norsknivå kreves for opptak?")
+    assert q.group_words[0] == "norsknivå"
+    assert unstated_words(q, "Opptak: B1.") == ["norsknivå", "kreves"]
 
 
 def test_who_pays_asks_for_a_party_and_an_item_of_a_party_s_list_holds_one(answerer):

@@ -173,8 +173,8 @@ def test_eval_on_a_corpus_with_breakdown_and_misses(tmp_path):
     text = subprocess.run(cal, capture_output=True, text=True, check=True).stdout
     block = text.split("Leave-documents-out", 1)[1].split("In-sample", 1)[0]
     cv = {k: float(v) for k, v in re.findall(r"^\s+(\w+)\s+([0-9.]+)$", block, re.M)}
-    # measured 0.90 / 0.017 / 0.87 / 0.33 (13 of 15 out of scope, 4 of 12 unanswerable); before the
-    # language was read by dictionary 0.89 / 0.011 / 0.93 / 0.25; before the
+    # measured 0.90 / 0.017 / 0.80 / 0.33 (12 of 15 out of scope, 4 of 12 unanswerable; 13 of 15 before
+    # the refit that came with the stopword 'hvilket'); before the language was read by dictionary 0.89 / 0.011 / 0.93 / 0.25; before the
     # confidence layer read the passage's own words and English unknown words apart 0.87 / 0.006 /
     # 0.80 / 0.17; before the missing-word features 0.84 / 0.023 / 0.60 / 0.08
     assert cv["answer_accuracy"] >= 0.87 and cv["false_abstention"] <= 0.05, cv

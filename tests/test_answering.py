@@ -199,6 +199,18 @@ def test_question_words_are_no_terms_so_a_decline_never_says_they_are_not_stated
     assert unstated_words(q, "Opptak: B1.") == ["norsknivå", "kreves"]
 
 
+def test_a_decline_names_no_english_word_that_no_norwegian_document_could_use():
+    # "… but it does not state «need», «finished»": true of every Norwegian document, so it says
+    # nothing. A name the index knows (and the nearest document lacks) is still named.
+    q = analyse("what do you need to have finished before you can join Fagbrevbroa?")
+    index_knows = {"fagbrevbro"}.__contains__
+    assert unstated_words(q, "Du må ha fullført Vg2.", index_knows) == ["fagbrevbroa"]
+    assert unstated_words(q, "Fagbrevbroa: du må ha fullført Vg2.", index_knows) == []
+    # a Norwegian question's word the index lacks is named: that is what is not stated
+    q = analyse("Hva er budsjettet for Fagbrevbroa?")
+    assert unstated_words(q, "Fagbrevbroa er et kurs.", index_knows) == ["budsjettet"]
+
+
 def test_who_pays_asks_for_a_party_and_an_item_of_a_party_s_list_holds_one(answerer):
     """'Who pays / which of the parties' is answered by a party, not by a person or a sum; an item
     holds the party of its lead-in ('NAV Innlandet … har ansvar for å:')."""

@@ -11,6 +11,7 @@ scorer on prepared questions and evaluate any parameters without re-running retr
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -24,7 +25,7 @@ from avtalebot.answer.eligibility_answer import eligibility_answer, situation_of
 from avtalebot.answer.features import FEATURES, featurize
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.labels import label
-from avtalebot.answer.query import Query, analyse
+from avtalebot.answer.query import Query, analyse, untranslated
 from avtalebot.answer.scorer import Scorer, ScorerParams
 from avtalebot.answer.validity import statuses
 from avtalebot.text import content_terms
@@ -119,7 +120,11 @@ class ExtractiveAnswerer:
         if not decision.answer:
             close = decision.best is not None and decision.confidence >= threshold / 2
             near = cands[decision.best] if close else None
-            missing = unstated_words(prep.query, prep.index.doc_text(near.doc_id)) if near else []
+            missing = (
+                unstated_words(prep.query, prep.index.doc_text(near.doc_id), prep.index.keyword.known)
+                if near
+                else []
+            )
             return decline(prep.lang, near, prep.index, missing)
         return compose(decision, cands, scores, prep.index, prep.lang, prep.status)
 
@@ -146,11 +151,16 @@ def ungrounded_place(question: str, index: LoadedIndex, doc_ids: list[str]) -> s
     return None
 
 
-def unstated_words(query: Query, doc_text: str) -> list[str]:
-    """Question words (4+ letters) that the nearest document never uses: what it does not state."""
+def unstated_words(query: Query, doc_text: str, known: Callable[[str], bool] = lambda t: True) -> list[str]:
+    """Question words (4+ letters) that the nearest document never uses: what it does not state.
+    An English word the glossary leaves untranslated and no document uses (`known`: the index has
+    the stem) is left out: a Norwegian document lacks it whatever it states ("does not state «need»")."""
     present = set(content_terms(doc_text))
     return [
         w
         for w, g in zip(query.group_words, query.groups, strict=True)
-        if len(w) >= 4 and not w.isdigit() and not any(t in present for t in g)
+        if len(w) >= 4
+        and not w.isdigit()
+        and not any(t in present for t in g)
+        and not (untranslated(query, w) and not any(known(t) for t in g))
     ]

@@ -254,3 +254,9 @@ def analyse(question: str) -> Query:
         wants=_wants(question),
         parties=frozenset(k for k, rx in _PARTIES.items() if rx.search(question)),
     )
+
+
+def untranslated(query: Query, word: str) -> bool:
+    """An English question's word that the glossary leaves in English (a Norwegian index can only
+    match it by meaning, or by a shared name)."""
+    return query.lang == "en" and word not in GLOSSARY

@@ -33,7 +33,10 @@ def index_corpus(settings: Settings, folders: list[Path], *, quiet: bool = False
     side = corpus_settings(settings, folders)
     progress = TqdmProgress(enabled=not quiet)
     try:
-        report = Syncer(side, Layout(Path(side.data_dir)), build_embedder(side)).sync(
+        # every corpus index under <data dir>/corpora shares one embedding cache: a corpus derived
+        # from another (calibration's split and trimmed copies) embeds only what is new
+        layout = Layout(Path(side.data_dir), cache_root=Path(side.data_dir).parent / "cache")
+        report = Syncer(side, layout, build_embedder(side)).sync(
             list(folders), wait=True, progress=progress
         )
     finally:

@@ -69,6 +69,7 @@ def detail(row: dict, answer: Answer) -> dict:
         "lang": row.get("lang", ""),
         "in_scope": in_scope,
         "abstained": answer.abstained,
+        "tentative": answer.tentative,
         "correct": is_correct(answer, row) if in_scope else answer.abstained,
         "answer": answer.text,
         "chars": 0 if answer.abstained else len(answer.text),
@@ -85,6 +86,7 @@ def _share(items: list[dict], key: str) -> float | None:
 def summarize(details: list[dict]) -> dict:
     """Accuracy on answerable questions, declines by kind, a breakdown by kind and language, lengths."""
     ins = [d for d in details if d["in_scope"]]
+    unans = [d for d in details if d["kind"] == "unanswerable"]
     lengths = sorted(d["chars"] for d in ins if not d["abstained"])
     by_kind = {k: _share([d for d in details if d["kind"] == k], "correct") for k in sorted({d["kind"] for d in details})}
     by_lang = {lang: _share([d for d in ins if d["lang"] == lang], "correct") for lang in sorted({d["lang"] for d in ins})}
@@ -97,6 +99,14 @@ def summarize(details: list[dict]) -> dict:
         "abstention_unanswerable": _share([d for d in details if d["kind"] == "unanswerable"], "abstained"),
         "abstention_no_source": _share([d for d in details if not d["in_scope"]], "abstained"),
         "false_abstention": _share(ins, "abstained"),
+        # tentative answers: how many of the answerable questions get one, how many of the right
+        # answers are tentative, and how many unanswerable questions are declined or hedged
+        "tentative_in_scope": _share(ins, "tentative"),
+        "tentative_of_right": _share([d for d in ins if d["correct"]], "tentative"),
+        "unanswerable_tentative": _share(unans, "tentative"),
+        "unanswerable_declined_or_tentative": _share(
+            [d | {"either": d["abstained"] or d["tentative"]} for d in unans], "either"
+        ),
         "answer_chars_median": statistics.median(lengths) if lengths else 0,
         "answer_chars_max": max(lengths, default=0),
         "by_kind": by_kind,

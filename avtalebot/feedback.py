@@ -69,7 +69,7 @@ class FeedbackStore:
             return None
         question, text, cites, abstained, lang = row
         citations = tuple(Citation(**c) for c in json.loads(cites))
-        return question, Answer(text, citations, bool(abstained), lang)
+        return question, Answer(text, citations, bool(abstained), lang=lang)
 
     def add_feedback(self, answer_id: str, vote: str, user: str) -> None:
         with self._lock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import KW_ONLY, asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -135,11 +135,14 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer text with [n] markers, its citations, and whether we abstained."""
+    """The answer text with [n] markers, its citations, whether we declined (abstained), and
+    whether it is tentative: the best passage found, shown as uncertain."""
 
     text: str
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
+    tentative: bool = False
+    _: KW_ONLY
     lang: str = "nb"
     snapshot: str = ""  # the index snapshot the answer came from (one snapshot, never a mix)
 
@@ -147,6 +150,7 @@ class Answer:
         return {
             "answer": self.text,
             "abstained": self.abstained,
+            "tentative": self.tentative,
             "lang": self.lang,
             "citations": [c.to_dict() for c in self.citations],
         }

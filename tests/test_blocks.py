@@ -10,7 +10,7 @@ def _answer(text: str, n_cites: int = 2, lang: str = "nb") -> Answer:
         Citation(i + 1, f"f{i}.txt", f"Tittel {i}", "Del", f"d:{i}", "«sitat»", 0.5, "d", 0, 5)
         for i in range(n_cites)
     )
-    return Answer(text, cites, False, lang)
+    return Answer(text, cites, False, lang=lang)
 
 
 def test_long_answers_are_split_within_slack_limits():
@@ -44,7 +44,7 @@ def test_mentions_and_links_are_inert():
 
 
 def test_english_labels_and_abstained_answers_have_no_feedback_buttons():
-    blocks = answer_blocks(Answer("I could not find this.", (), True, "en"), "a2", {})
+    blocks = answer_blocks(Answer("I could not find this.", (), True, lang="en"), "a2", {})
     assert all(b["type"] != "actions" for b in blocks)
     shared = answer_blocks(_answer("x [1]", lang="en"), "a3", {}, share=True)
     labels = [e["text"]["text"] for b in shared if b["type"] == "actions" for e in b["elements"]]
@@ -69,7 +69,7 @@ def test_sources_group_the_passages_of_one_document():
         Citation(2, "b.txt", "Avtale B", "", "b:1", "y", 0.4, "docB", 0, 5),
         Citation(3, "a.txt", "Avtale A", "§ 4", "a:2", "z", 0.3, "docA", 10, 15),
     )
-    blocks = answer_blocks(Answer("«x» [1]\n\n«y» [2]\n\n«z» [3]", cites, False, "nb"), "a9", {1: "gjeldende"})
+    blocks = answer_blocks(Answer("«x» [1]\n\n«y» [2]\n\n«z» [3]", cites, False, lang="nb"), "a9", {1: "gjeldende"})
     titles = [b["text"]["text"] for b in blocks if b.get("accessory", {}).get("action_id", "").startswith("show_source")]
     assert titles == ["[1][3] Avtale A — § 3; § 4 · gjeldende", "[2] Avtale B"]
     ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
@@ -78,7 +78,7 @@ def test_sources_group_the_passages_of_one_document():
 
 def test_citations_link_to_the_review_site_when_it_has_a_public_url():
     c = Citation(1, "a.txt", "Avtale", "§ 1", "d1:0000:x", "sitat", 0.9, doc_id="d1", start=10, end=42)
-    answer = Answer("«sitat» [1]", (c,), False, "nb")
+    answer = Answer("«sitat» [1]", (c,), False, lang="nb")
     assert not any("/doc/" in str(b) for b in answer_blocks(answer, "A1", {}))
     blocks = answer_blocks(answer, "A1", {}, public_url="https://avtalebot.nav.example/")
     (link,) = [b for b in blocks if b["type"] == "context" and "avtalebot.nav.example" in str(b)]

@@ -41,9 +41,9 @@ def test_folds_leave_each_document_out(answerer, examples, monkeypatch):
     seen = []
     real_fit = fitting.fit
 
-    def recording_fit(answerer, train, c, drop=None):
+    def recording_fit(answerer, train, c, drop=None, kind="blend"):
         seen.append({e.group for e in train})
-        return real_fit(answerer, train, c, drop)
+        return real_fit(answerer, train, c, drop, kind="linear")
 
     monkeypatch.setattr(fitting, "fit", recording_fit)
     details = fitting.cross_validate(answerer, examples, 0.1)
@@ -87,7 +87,7 @@ def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameter
     data = str(settings.data_dir)
     assert main(["--data-dir", data, "calibrate", str(DEV), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert out.index("Leave-documents-out") < out.index("In-sample") and "dry run" in out
+    assert out.index("Cross-validated") < out.index("In-sample") and "dry run" in out
     assert not (settings.data_dir / "scorer.json").exists()
     assert main(["--data-dir", data, "calibrate", str(DEV)]) == 0
     first = (settings.data_dir / "scorer.json").read_text()
@@ -95,23 +95,39 @@ def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameter
     kept = sorted(settings.data_dir.glob("scorer.json.prev-*"))
     assert [k.read_text() for k in kept] == [first]
     params = ScorerParams.from_file(settings.data_dir / "scorer.json")
-    assert params.trained_on["questions"] == 25 and "leave_documents_out" in params.trained_on
+    assert params.trained_on["questions"] == 25 and "cross_validated" in params.trained_on
 
 
-def test_decline_threshold_keeps_false_declines_under_the_cap():
-    """Most questions right, but declining at most the capped share of answerable ones."""
-    details = [{"in_scope": True, "correct": c, "abstained": False} for c in (True, True, False, True)]
-    details += [{"in_scope": False, "correct": False, "abstained": False}] * 2
-    probs = np.asarray([0.9, 0.8, 0.6, 0.5, 0.55, 0.58])
-    # free: anything in (0.58, 0.8] gets 4 right, declining the answerable 0.6 (wrong) and 0.5 (right)
-    free, right = fitting._best_threshold(probs, details, max_false=1.0)
-    assert free == pytest.approx(0.69) and right == 4
-    # a cap of 0.3 (one of four answerable ones): only (0.58, 0.6] declines both out-of-scope ones
-    capped, right = fitting._best_threshold(probs, details, max_false=0.3)
-    assert capped == pytest.approx(0.59) and right == 4
-    # no false declines at all: answer everything the scorer ranks
-    none, right = fitting._best_threshold(probs, details, max_false=0.0)
-    assert none <= 0.5 and right == 3
+def test_decline_threshold_keeps_false_declines_under_the_cap_of_every_set():
+    """The highest threshold that declines at most the capped share of each large set's answerable
+    questions; a small set does not bind while a large one does."""
+    big = np.linspace(0.3, 0.99, 100)  # 100 answerable questions of one set
+    small = np.asarray([0.05, 0.9, 0.9])  # three of another, one scored very low
+    p = np.concatenate([big, small, [0.1, 0.2]])
+    in_scope = np.asarray([True] * 103 + [False, False])
+    sets = np.asarray(["big"] * 100 + ["small"] * 3 + ["big"] * 2)
+    theta = fitting.decline_threshold(p, in_scope, sets, max_false=0.02)
+    assert ((p[:100] < theta).sum()) == 2 and theta == pytest.approx(big[2])
+    assert all(p[103:] < theta)  # both questions to decline are
+    assert fitting.decline_threshold(p, in_scope, sets, max_false=0.0) == pytest.approx(0.3)
+
+
+def test_the_forest_walks_as_lightgbm_predicts():
+    """Trees fitted with LightGBM, shipped as arrays, give LightGBM's own scores."""
+    lgb = pytest.importorskip("lightgbm")
+    from avtalebot.answer.trees import Forest
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 5))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(int)
+    model = lgb.LGBMClassifier(n_estimators=20, num_leaves=7, verbose=-1).fit(x, y)
+    names = [f"f{i}" for i in range(5)]
+    forest = Forest.from_lightgbm(model.booster_.dump_model(), names)
+    assert np.allclose(forest.apply(x), model.booster_.predict(x, raw_score=True))
+    shuffled = forest.aligned(["f4", "f3", "f2", "f1", "f0", "extra"])
+    assert np.allclose(shuffled.apply(np.hstack([x[:, ::-1], np.zeros((400, 1))])), forest.apply(x))
+    with pytest.raises(ValueError):
+        forest.aligned(["f0"])  # a feature its splits read is missing
 
 
 def test_confidence_reads_the_passages_own_words_not_its_heading():

@@ -28,6 +28,7 @@ from avtalebot.errors import IndexBusyError, IndexNotFoundError
 @dataclass(frozen=True)
 class Layout:
     root: Path
+    cache_root: Path | None = None  # where the embedding cache lives, when shared by several indexes
 
     @property
     def pointer(self) -> Path:
@@ -39,7 +40,7 @@ class Layout:
 
     @property
     def cache(self) -> Path:
-        return self.root / "cache" / "embeddings.sqlite"
+        return (self.cache_root or self.root / "cache") / "embeddings.sqlite"
 
     @property
     def lock(self) -> Path:

@@ -19,6 +19,7 @@ from vectorstore.index import LoadedIndex
 MAX_ANSWER = 1200
 MAX_QUOTE = 600
 NOTES_ROOM = 120  # kept free for the validity notes
+HEDGE_ROOM = 60  # and for the line saying an answer is tentative
 
 
 def clip(text: str, limit: int) -> str:
@@ -86,7 +87,7 @@ def compose(
     used = 0
     for i in decision.chosen:
         c = candidates[i]
-        room = MAX_ANSWER - NOTES_ROOM - used
+        room = MAX_ANSWER - NOTES_ROOM - HEDGE_ROOM * decision.tentative - used
         if lines and room < 120:
             break
         n = cites.cite(c, scores[i])
@@ -94,10 +95,12 @@ def compose(
         lines.append(line)
         used += len(line) + 2
     notes = status_notes(cites.items, index.docs, status, lang)
-    text = "\n\n".join(lines + notes)
+    # a tentative answer says so first: the best passage found, not a claim that it answers
+    hedge = [label(lang, "tentative")] if decision.tentative else []
+    text = "\n\n".join(hedge + lines + notes)
     if len(text) > MAX_ANSWER:  # notes are short; a long first quote was cut to fit above
         text = clip(text, MAX_ANSWER)
-    return Answer(text, tuple(cites.items), False, lang, index.snapshot_id)
+    return Answer(text, tuple(cites.items), False, decision.tentative, lang=lang, snapshot=index.snapshot_id)
 
 
 def status_notes(citations: list[Citation], docs: dict[str, dict], status, lang: str) -> list[str]:
@@ -124,4 +127,4 @@ def decline(lang: str, nearest: Candidate | None, index: LoadedIndex, missing: l
         doc = index.docs[nearest.doc_id]
         what = ", ".join(f"«{w}»" for w in missing[:3]) or label(lang, "this_question")
         text += "\n\n" + label(lang, "nearest").format(title=doc["title"], source=doc["source"], what=what)
-    return Answer(text, (), True, lang, index.snapshot_id)
+    return Answer(text, (), True, lang=lang, snapshot=index.snapshot_id)

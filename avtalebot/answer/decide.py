@@ -1,7 +1,7 @@
 """Stage 4 of answering: answer or decline, and which candidates to quote.
 
-One calibrated threshold on the scorer's confidence decides. The best candidate leads; up to two
-more follow when their probability is at least `support_ratio` of the best one's and they come from
+The scorer's certainty (confident, tentative or declined) decides whether to answer. The best
+candidate leads; up to two more follow when their probability is at least `support_ratio` of the best one's and they come from
 other passages (never a list item of a list already quoted, never a fact whose passage is quoted).
 """
 
@@ -21,7 +21,7 @@ class Decision:
     answer: bool
     chosen: tuple[int, ...]  # indices into the candidates, best first
     best: int | None  # the best candidate, also when declining (to name the nearest document)
-    confidence: float
+    tentative: bool = False
 
 
 def _covers(a: Candidate, b: Candidate) -> bool:
@@ -37,22 +37,21 @@ def _covers(a: Candidate, b: Candidate) -> bool:
 
 def decide(
     scores: np.ndarray,
-    confidence: float,
+    certainty: str,
     candidates: list[Candidate],
-    threshold: float,
     support_ratio: float,
     may_lead: np.ndarray | None = None,
 ) -> Decision:
-    """scores: the ranker's logits; confidence: the probability that the best candidate answers;
+    """scores: the ranker's logits; certainty: 'confident', 'tentative' or 'declined';
     may_lead: candidates allowed to come first (from a document about the place asked about)."""
     if not len(candidates):
-        return Decision(False, (), None, 0.0)
+        return Decision(False, (), None)
     order = np.argsort(-scores, kind="stable")
     if may_lead is not None and may_lead.any():
         order = np.concatenate([order[may_lead[order]], order[~may_lead[order]]])
     best = int(order[0])
-    if confidence < threshold:
-        return Decision(False, (), best, confidence)
+    if certainty == "declined":
+        return Decision(False, (), best)
     prob = 1.0 / (1.0 + np.exp(-scores))
     chosen = [best]
     for i in order[1:]:
@@ -63,4 +62,4 @@ def decide(
         if any(_covers(candidates[j], c) or _covers(c, candidates[j]) for j in chosen):
             continue
         chosen.append(i)
-    return Decision(True, tuple(chosen), best, confidence)
+    return Decision(True, tuple(chosen), best, certainty == "tentative")

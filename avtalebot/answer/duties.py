@@ -62,7 +62,7 @@ def _compose(duties: list[Obligation], doc_id: str, party: str, ranked, index, s
     items = "\n".join(f"• {o.text}" for o in duties)
     body = f"«{clip(lead + chr(10) + items, MAX_ANSWER - 200)}» [{n}]"
     notes = status_notes(cites.items, index.docs, status, lang)
-    return Answer("\n\n".join([body, *notes]), tuple(cites.items), False, lang, index.snapshot_id)
+    return Answer("\n\n".join([body, *notes]), tuple(cites.items), False, lang=lang, snapshot=index.snapshot_id)
 
 
 def _leadin(text: str, item_start: int) -> tuple[int, str]:

@@ -34,7 +34,7 @@ def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
     verdict = find_rule([cands[i] for i in order], prep.index.doc_text, s, terms, prep.status, duties)
     lang = prep.lang
     if verdict.verdict == "not_stated" or verdict.group is None:
-        return Answer(label(lang, "elig_not_stated"), (), True, lang, prep.index.snapshot_id)
+        return Answer(label(lang, "elig_not_stated"), (), True, lang=lang, snapshot=prep.index.snapshot_id)
     text = _verdict_line(verdict, s, lang)
     top, g = verdict.candidate, verdict.group
     assert top is not None
@@ -44,7 +44,7 @@ def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
     n = cites.cite(group_cand, float(scores[order[0]]))
     quote = clip(doc_text[g.start : g.end], min(MAX_QUOTE, MAX_ANSWER - len(text) - 160))
     lines = [text, f"«{quote}» [{n}]"] + status_notes(cites.items, prep.index.docs, prep.status, lang)
-    return Answer("\n\n".join(lines), tuple(cites.items), False, lang, prep.index.snapshot_id)
+    return Answer("\n\n".join(lines), tuple(cites.items), False, lang=lang, snapshot=prep.index.snapshot_id)
 
 
 def _verdict_line(v: Verdict, s: Situation, lang: str) -> str:

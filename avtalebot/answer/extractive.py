@@ -95,20 +95,19 @@ class ExtractiveAnswerer:
         """Score, decide and compose (with another scorer's parameters when calibrating)."""
         scorer = scorer or self.scorer
         scores = scorer.predict(prep.x)
-        confidence = scorer.confidence(prep.x, scores, prep.lang, [c.doc_id for c in prep.pool.candidates])
-        return self.decide_and_compose(prep, scores, confidence, scorer.params)
+        scope, right = scorer.assess(prep.x, scores, prep.lang, [c.doc_id for c in prep.pool.candidates])
+        return self.decide_and_compose(prep, scores, scorer.certainty(scope, right), scorer.params, scope)
 
     def decide_and_compose(
-        self, prep: Prepared, scores: np.ndarray, confidence: float, params: ScorerParams
+        self, prep: Prepared, scores: np.ndarray, certainty: str, params: ScorerParams, scope: float = 1.0
     ) -> Answer:
-        threshold = params.threshold
         cands = prep.pool.candidates
         # a passage from a document that never names the place asked about never leads (issue 11)
         may_lead = prep.x[:, FEATURES.index("place_miss")] == 0 if len(cands) else None
-        decision = decide(scores, confidence, cands, threshold, params.support_ratio, may_lead)
+        decision = decide(scores, certainty, cands, params.support_ratio, may_lead)
         if prep.missing_place:
             text = label(prep.lang, "no_place").format(place=prep.missing_place)
-            return Answer(text, (), True, prep.lang, prep.index.snapshot_id)
+            return Answer(text, (), True, lang=prep.lang, snapshot=prep.index.snapshot_id)
         situation = situation_of(prep.query.text)
         if situation is not None and len(cands):  # 'Kan en 25-åring …?': yes / no / depends / not stated
             return eligibility_answer(prep, scores, situation)
@@ -118,7 +117,7 @@ class ExtractiveAnswerer:
             if found is not None:
                 return found
         if not decision.answer:
-            close = decision.best is not None and decision.confidence >= threshold / 2
+            close = decision.best is not None and scope >= params.threshold / 2
             near = cands[decision.best] if close else None
             missing = (
                 unstated_words(prep.query, prep.index.doc_text(near.doc_id), prep.index.keyword.known)
@@ -131,7 +130,7 @@ class ExtractiveAnswerer:
     def answer(self, question: str, *, previous: str | None = None, as_of: date | None = None) -> Answer:
         if not question.strip():
             lang = analyse(question).lang
-            return Answer(label(lang, "empty"), (), True, lang)
+            return Answer(label(lang, "empty"), (), True, lang=lang)
         question, cut = cap_question(question)
         answer = self.finish(self.prepare(question, previous=previous, as_of=as_of))
         if cut:

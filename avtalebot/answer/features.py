@@ -30,7 +30,7 @@ from avtalebot.answer.lexical import (
     terms_of,
     text_info,
 )
-from avtalebot.answer.query import PARTIES, Query
+from avtalebot.answer.query import PARTIES, WANTS, Query
 from avtalebot.answer.validity import NOT_IN_FORCE
 from avtalebot.text import words
 from ingest.headings import heading_at
@@ -89,6 +89,8 @@ GROUPS = {
     + [f"fact_{f}" for f in FACTS]
     + ["leadin_list", "leadin_other", "signed_asked", "log_len", "heading"],
     "question": ["q_unknown", "q_dense"],
+    "context": ["cov_prev", "cov_window", "cov_doc_rel", "dense_doc_rel", "doc_pos"],
+    "asks": [f"asks_{t}" for t in WANTS],
 }
 FEATURES = [f for group in GROUPS.values() for f in group]
 
@@ -242,9 +244,34 @@ def featurize(
         ],
         dtype=float,
     )
+    _context(col, cands, qw, m_own, index)
+    for t in WANTS:  # what the question asks for, so a learned ranker can weigh the rest by it
+        col[f"asks_{t}"] = np.full(n, float(t in query.wants))
     col["q_unknown"] = np.full(n, qw.unknown)
     col["q_dense"] = np.full(n, q_dense)
     return np.stack([np.asarray(col[f], dtype=np.float32) for f in FEATURES], axis=1)
+
+
+def _context(col: dict, cands: list[Candidate], qw: QueryWords, m_own: np.ndarray, index: LoadedIndex) -> None:
+    """What the passage around a unit says: the question's words in the unit before it and in the
+    three together (a sentence that answers often names its subject only in the one before: "Han
+    ble nummer sju."), how the unit compares with its document's best, and where in the document
+    it stands."""
+    n = len(cands)
+    prev, nxt = np.full(n, -1), np.full(n, -1)
+    units = sorted((c.doc_id, c.start, i) for i, c in enumerate(cands) if c.kind != "fact")
+    for (da, _, a), (db, _, b) in zip(units, units[1:], strict=False):
+        if da == db and cands[b].start >= cands[a].end and cands[b].start - cands[a].end < 200:
+            nxt[a], prev[b] = b, a
+    blank = np.zeros((1, m_own.shape[1]), dtype=bool)
+    padded = np.vstack([m_own, blank])  # row -1: no neighbour
+    col["cov_prev"] = qw.coverage(padded[prev])
+    col["cov_window"] = qw.coverage(m_own | padded[prev] | padded[nxt])
+    docs = [c.doc_id for c in cands]
+    col["cov_doc_rel"] = col["cov"] - _group_max(col["cov"], docs)
+    col["dense_doc_rel"] = col["dense"] - col["dense_doc"]
+    lengths = {d: max(1, len(index.doc_text(d))) for d in set(docs)}
+    col["doc_pos"] = np.asarray([c.start / lengths[c.doc_id] for c in cands])
 
 
 def _heading(c: Candidate, index: LoadedIndex) -> str:

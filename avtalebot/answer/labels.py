@@ -37,6 +37,7 @@ LABELS = {
         "nearest": "Nærmest kommer «{title}» ({source}), men den oppgir ikke {what}.",
         "long_question": "(Spørsmålet var svært langt; jeg leste de første {n} tegnene.)",
         "this_question": "svaret på akkurat dette",
+        "tentative": "Usikkert svar – dette er det nærmeste jeg fant:",
     },
     "nn": {
         "quotes_only": "(Sitat frå avtalane – den skrivne teksten kunne ikkje kontrollerast mot kjeldene.)",
@@ -72,6 +73,7 @@ LABELS = {
         "nearest": "Nærast kjem «{title}» ({source}), men han oppgir ikkje {what}.",
         "long_question": "(Spørsmålet var svært langt; eg las dei første {n} teikna.)",
         "this_question": "svaret på akkurat dette",
+        "tentative": "Usikkert svar – dette er det nærmaste eg fann:",
     },
     "en": {
         "quotes_only": "(Quotes from the agreements – the written answer could not be checked against its sources.)",
@@ -107,6 +109,7 @@ LABELS = {
         "nearest": "The closest document is «{title}» ({source}), but it does not state {what}.",
         "long_question": "(The question was very long; I read its first {n} characters.)",
         "this_question": "the answer to this question",
+        "tentative": "Uncertain answer – this is the closest I found:",
     },
 }
 

@@ -24,6 +24,14 @@ _NUM_WORD = (
 # "12 måneders varsel", "to ukers frist": the genitive counts as a duration too
 _TIME = r"(?:dag|dagar|dager|days?|uke|uker|veke|veker|weeks?|måned|måneder|månad|månader|months?|år|years?|timer?)s?"
 _MONTH = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+# A "when" is also a weekday, a time of day, a decade or a day named relative to today ("torsdag",
+# "klokken 16.11", "på 1990-tallet", "i fjor"): news and minutes date things that way.
+_WHEN_WORDS = (
+    r"\b(mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag|måndag|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)(?:en|ar|er)?\b|\b(klokken|klokka|kl\.)\s*\d"
+    r"|\b\d{2,4}-tallet\b|\b(i dag|i går|i morgen|i fjor|i år|i vinter|i sommer|i sommar|i vår|i høst|i haust|"
+    r"i kveld|i natt|ettermiddag\w*|formiddag\w*)\b|\bårhundre\w*"
+)
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)? [A-ZÆØÅ][a-zæøåéü]+\b")
 # Two capitalised words name a person unless one of them names a party or a place ("Nav Grorud",
 # "Bydel Grorud", "Nye Vestfold"): in this genre those are everywhere and hold no person.
@@ -49,7 +57,8 @@ _PARTY_NAMED = re.compile("|".join([*PARTIES.values(), r"\b(partene|partane|begg
 # a test (a pattern alone cannot tell "Kari Nordmann" from "Nav Grorud").
 _SEEN: dict[str, re.Pattern[str]] = {
     "date": re.compile(
-        rf"\b\d{{1,2}}\.\s?({_MONTH})|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b(19|20)\d{{2}}\b|\b({_MONTH}|våren|hausten|høsten)\b",
+        rf"\b\d{{1,2}}\.\s?({_MONTH})|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b(1[5-9]|20)\d{{2}}\b|\b({_MONTH}|våren|hausten|høsten)\b"
+        rf"|{_WHEN_WORDS}",
         re.I,
     ),
     # a count: not the article "en/ein/ett" (it spells "one" too, and is in every other sentence)

@@ -154,7 +154,7 @@ def _compose(kept, passages: dict, prep) -> Answer:
     body = " ".join(out)
     notes = status_notes(cites.items, prep.index.docs, prep.status, prep.lang)
     return Answer(
-        clip("\n\n".join([body, *notes]), 1200), tuple(cites.items), False, prep.lang, prep.index.snapshot_id
+        clip("\n\n".join([body, *notes]), 1200), tuple(cites.items), False, lang=prep.lang, snapshot=prep.index.snapshot_id
     )
 
 

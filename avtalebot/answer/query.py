@@ -140,7 +140,9 @@ _PARTY_ASKED = (
 WANTS = {
     "party": _PARTY_ASKED,
     "person": rf"\b(?!{_ELIGIBLE})(hvem|kven|who|whom|whose)\b",
-    "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b",
+    "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b"
+    r"|\b(hvilket|hvilken|kva for eit|kva for ein|kva|which|what)\s+(år|årstall|dag|måned|månad|tid|tidspunkt|"
+    r"tiår|århundre|year|day|month|time|decade|century)\b",
     "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
     "amount": r"\b(hvor mye|kor mykje|how much|kost\w*|cost\w*|pris\w*|price|betal\w*|pay\w*|lønn\w*|løn|"
     r"salary|stønad\w*|beløp|budsjett\w*|budget|sats\w*|rate)\b",

@@ -1,15 +1,16 @@
 """Stage 3b of answering: one learned scorer for every candidate, and its calibrated confidence.
 
-Two logistic regressions, fitted by `avtalebot calibrate` on labelled questions:
+Both are fitted by `avtalebot calibrate` on labelled questions:
 * the ranker scores each candidate from the features of features.py (a candidate is positive when
-  it holds an expected answer and comes from the expected document);
-* the confidence layer turns the best candidate's score, with what the question as a whole shows
-  (how similar its best passage is, how much of it the index knows), into the probability that the
-  answer is right. One calibrated threshold on that probability decides between answer and decline.
-Logistic regression because the data is small (a few hundred questions), its output is a probability
-a threshold can be calibrated on, its weights can be read, and scoring is a dot product: the bot loads
-no model library. The parameters are a small JSON file: the one shipped in the package, or a user's
-own in the data directory (written by `avtalebot calibrate`).
+  it holds the expected answer and comes from the expected document): boosted trees (trees.py)
+  fitted with LightGBM, or a logistic regression; either ships as arrays of numbers, so answering
+  loads no model library;
+* the confidence layer, a logistic regression, turns the best candidate's score with what the
+  question as a whole shows (how similar its best passage is, how much of it the index knows) into
+  the probability that the answer is right. Two calibrated thresholds on it give three answers:
+  declined below `threshold`, tentative below `tentative`, confident above.
+The parameters are a JSON file: the one shipped in the package, or a user's own in the data
+directory (written by `avtalebot calibrate`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from avtalebot.answer.features import FEATURES
+from avtalebot.answer.trees import Forest
 from avtalebot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ DECISION = [
     "en_top_dense",
     "en_q_unknown",
 ]
+CERTAINTY = ("confident", "tentative", "declined")
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Linear:
     scale: list[float]
     coef: list[float]
     intercept: float
+    kind: str = "linear"
 
     @classmethod
     def blank(cls, names: list[str]) -> Linear:
@@ -69,37 +73,87 @@ class Linear:
             self.coef
         ) + self.intercept
 
-    def aligned(self, names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Mean, scale and weights in the order of `names` (a name it lacks gets no weight)."""
+    def aligned(self, names: list[str]) -> Linear:
+        """The same model reading columns in the order of `names` (a name it lacks gets no weight)."""
         index = {n: i for i, n in enumerate(self.features)}
         missing = [n for n in names if n not in index]
         if missing:
             log.warning("scorer parameters lack features %s; they are ignored", missing)
-        cols = np.asarray([index.get(n, -1) for n in names])
+        cols = np.asarray([index.get(n, -1) for n in names], dtype=int)
         known = cols >= 0
         pick = np.where(known, cols, 0)
         mean = np.where(known, np.asarray(self.mean)[pick], 0.0)
         scale = np.where(known, np.asarray(self.scale)[pick], 1.0)
         coef = np.where(known, np.asarray(self.coef)[pick], 0.0)
-        return mean, scale, coef
+        return Linear(list(names), mean.tolist(), scale.tolist(), coef.tolist(), self.intercept)
+
+
+@dataclass
+class Blend:
+    """A share of a linear model's logit plus the rest of boosted trees' logit: the trees learn
+    from the thousands of real questions what the few hundred agreement questions cannot teach,
+    the linear part keeps what those taught (see the README's "Quality" for the measurement)."""
+
+    linear: Linear
+    forest: Forest
+    share: float = 0.5
+    kind: str = "blend"
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        return self.share * self.linear.apply(x) + (1.0 - self.share) * self.forest.apply(x)
+
+    def aligned(self, names: list[str]) -> Blend:
+        return Blend(self.linear.aligned(names), self.forest.aligned(names), self.share)
+
+    def to_dict(self) -> dict:
+        return {"kind": "blend", "share": self.share, "linear": asdict(self.linear), "forest": self.forest.to_dict()}
+
+
+Ranker = Linear | Forest | Blend
+
+
+def ranker_from_dict(raw: dict) -> Ranker:
+    raw = dict(raw)
+    kind = raw.pop("kind", "linear")
+    if kind == "forest":
+        return Forest(**raw)
+    if kind == "blend":
+        return Blend(Linear(**raw["linear"]), Forest(**raw["forest"]), float(raw.get("share", 0.5)))
+    return Linear(**raw)
+
+
+def _ranker_dict(r: Ranker) -> dict:
+    return asdict(r) if isinstance(r, Linear) else r.to_dict()
 
 
 @dataclass
 class ScorerParams:
-    ranker: Linear
+    """The fitted numbers. Declined when the probability that the index holds the answer (`scope`)
+    is below `threshold`; tentative when that times the probability that the best answer is right
+    (`confidence`) is below `tentative`. Parameters without a scope layer (written before it
+    existed) decline on the confidence alone."""
+
+    ranker: Ranker
     confidence: Linear
-    threshold: float = 0.5  # decline when the confidence is below this
+    threshold: float = 0.5
+    tentative: float = 0.0
     support_ratio: float = 0.6  # further quotes need this share of the best candidate's probability
     c: float = 1.0  # the regularisation it was fitted with
     trained_on: dict = field(default_factory=dict)  # what it was fitted on, and its cross-validated figures
+    scope: Linear | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        out = asdict(self)
+        out["ranker"] = _ranker_dict(self.ranker)
+        compact = not isinstance(self.ranker, Linear)  # thousands of tree nodes: one line
+        return json.dumps(out, ensure_ascii=False, **({"separators": (",", ":")} if compact else {"indent": 1}))
 
     @classmethod
     def from_dict(cls, raw: dict) -> ScorerParams:
         raw = dict(raw)
-        raw["ranker"], raw["confidence"] = Linear(**raw["ranker"]), Linear(**raw["confidence"])
+        raw["ranker"] = ranker_from_dict(raw["ranker"])
+        raw["confidence"] = Linear(**raw["confidence"])
+        raw["scope"] = Linear(**raw["scope"]) if raw.get("scope") else None
         return cls(**raw)
 
     @classmethod
@@ -117,14 +171,9 @@ def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[s
     The word match is the candidate's own words, not its lead-in, section or document title: those
     show the topic, which an out-of-scope or unanswerable question often shares ("budsjettet for
     Fagbrevbroa" under Fagbrevbroa's heading); whether the asked attribute is stated shows in the
-    passage itself. Leave-documents-out (202 questions) with the context's coverage here instead:
-    accuracy 0.874 / out-of-scope 0.80 / unanswerable 0.17 declined, false declines 0.006; with the
-    candidate's own: 0.886 / 0.80 / 0.42 / 0.006.
-    The share of question words the index does not know gets a weight of its own for English
-    questions: an English word a Norwegian index lacks is what every untranslated word looks like,
-    while a Norwegian one ("sykepenger", "brøyting") says the topic is not there. With it: 0.880 /
-    0.93 / 0.33 / 0.006 (two more out-of-scope questions declined, one unanswerable fewer, and one
-    answer that had been right by its third quote now quoting two: the quote ratio refitted)."""
+    passage itself. The share of question words the index does not know gets a weight of its own
+    for English questions: an untranslated English word is unknown to a Norwegian index whatever it
+    states, while an unknown Norwegian word ("sykepenger") says the topic is not there."""
     en = float(lang == "en")
     if not len(scores):
         return np.asarray(
@@ -159,28 +208,44 @@ def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[s
 
 
 class Scorer:
-    """Scores candidates (logits) and the confidence that the best one answers the question."""
+    """Scores candidates (logits) and how certain the answer is."""
 
     def __init__(self, params: ScorerParams) -> None:
         self.params = params
-        self._r = params.ranker.aligned(FEATURES)
-        self._c = params.confidence.aligned(DECISION)
+        try:
+            self._ranker = params.ranker.aligned(FEATURES)
+        except ValueError as exc:
+            raise ConfigError(f"the scorer parameters do not fit this version: {exc}") from exc
+        self._confidence = params.confidence.aligned(DECISION)
+        self._scope = params.scope.aligned(DECISION) if params.scope else None
         self.threshold = params.threshold
         self.support_ratio = params.support_ratio
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """The ranker's logit per candidate."""
-        if len(x) == 0:
-            return np.zeros(0)
-        mean, scale, coef = self._r
-        return ((np.asarray(x, dtype=np.float64) - mean) / scale) @ coef + self.params.ranker.intercept
+        """The ranker's score (a logit) per candidate."""
+        return self._ranker.apply(x) if len(x) else np.zeros(0)
 
-    def confidence(self, x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> float:
-        """Probability that the best candidate answers; docs: each candidate's document."""
-        mean, scale, coef = self._c
-        evidence = decision_features(x, scores, lang, docs)
-        z = float(((evidence - mean) / scale) @ coef + self.params.confidence.intercept)
-        return 1.0 / (1.0 + np.exp(-z))
+    def assess(self, x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> tuple[float, float]:
+        """(probability that the index holds an answer, probability that the best one is it);
+        docs: each candidate's document."""
+        evidence = decision_features(x, scores, lang, docs)[None, :]
+        right = float(_sigmoid(self._confidence.apply(evidence)[0]))
+        scope = float(_sigmoid(self._scope.apply(evidence)[0])) if self._scope else right
+        return scope, right
+
+    def certainty(self, scope: float, right: float) -> str:
+        """'declined', 'tentative' or 'confident' (see ScorerParams)."""
+        return certainty(self.params, scope, right)
+
+
+def certainty(params: ScorerParams, scope: float, right: float) -> str:
+    if scope < params.threshold:
+        return "declined"
+    return "tentative" if scope * right < params.tentative else "confident"
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def load_scorer(data_dir: Path | None = None) -> Scorer:
@@ -188,23 +253,3 @@ def load_scorer(data_dir: Path | None = None) -> Scorer:
     user = Path(data_dir) / USER_FILE if data_dir else None
     path = user if user is not None and user.exists() else SHIPPED
     return Scorer(ScorerParams.from_file(path))
-
-
-def fit_linear(
-    x: np.ndarray, y: np.ndarray, names: list[str], c: float, weight: np.ndarray | None = None
-) -> Linear:
-    """Logistic regression (scikit-learn, imported only here: calibration, not answering)."""
-    from sklearn.linear_model import LogisticRegression
-
-    if x.shape[1] != len(names):
-        raise ValueError(f"{x.shape[1]} feature columns but {len(names)} feature names")
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    binary = np.all((x == 0) | (x == 1), axis=0)  # left as they are: scaling a rare 0/1 feature by its
-    mean[binary], scale[binary] = 0.0, 1.0  # small spread would blow its weight up
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit((x - mean) / scale, y, sample_weight=weight)
-    return Linear(
-        list(names), mean.tolist(), scale.tolist(), model.coef_[0].tolist(), float(model.intercept_[0])
-    )

@@ -19,6 +19,13 @@ class Example:
     weight: np.ndarray  # training weight per candidate (0: no label); each question weighs 1 in all
     group: str  # the document the question is about: folds never split a document's questions
     evaluate: bool = True  # False for feedback on an answer (no expected string to check against)
+    set: str = ""  # the question set it comes from (figures are reported per set)
+    set_weight: float = 1.0  # how much each of its questions weighs in fitting
+
+    @property
+    def to_decline(self) -> bool:
+        """A question whose right answer is a decline (no source)."""
+        return self.evaluate and not self.row.get("source")
 
 
 def label_candidates(prep: Prepared, row: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +57,9 @@ def label_candidates(prep: Prepared, row: dict) -> tuple[np.ndarray, np.ndarray]
 
 def _group(prep: Prepared, row: dict) -> str:
     """A question without a source is grouped with the document it retrieves first, so that a
-    left-out document takes its unanswerable questions along."""
+    left-out document takes its unanswerable questions along (a derived one names its group)."""
+    if row.get("group"):
+        return row["group"]
     if row.get("source"):
         return row["source"]
     order = prep.pool.doc_order
@@ -58,13 +67,19 @@ def _group(prep: Prepared, row: dict) -> str:
 
 
 def labelled_examples(
-    answerer: ExtractiveAnswerer, rows: Iterable[dict], progress: Callable[[int], None] | None = None
+    answerer: ExtractiveAnswerer,
+    rows: Iterable[dict],
+    progress: Callable[[int], None] | None = None,
+    *,
+    set_name: str = "",
+    set_weight: float = 1.0,
 ) -> list[Example]:
     out = []
     for row in rows:
         prep = answerer.prepare(row["q"])
         y, known = label_candidates(prep, row)
-        out.append(Example(row, prep, y, known / max(known.sum(), 1.0), _group(prep, row)))
+        group = f"{set_name}/{_group(prep, row)}" if set_name else _group(prep, row)
+        out.append(Example(row, prep, y, known / max(known.sum(), 1.0), group, set=set_name, set_weight=set_weight))
         if progress:
             progress(1)
     return out

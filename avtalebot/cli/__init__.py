@@ -60,7 +60,14 @@ def _parser() -> argparse.ArgumentParser:
         "calibrate",
         help="refit the answer scorer on labelled questions (cross-validated figures first)",
     )
-    ca.add_argument("questions", type=Path, nargs="+", help="JSONL files in the dev.jsonl format")
+    ca.add_argument("questions", type=Path, nargs="*", help="JSONL files in the dev.jsonl format")
+    ca.add_argument(
+        "--plan", type=Path, help="a TOML file of question sets, each with its corpus (eval/calibration.toml)"
+    )
+    ca.add_argument(
+        "--ranker", choices=["blend", "linear"], default="blend",
+        help="boosted trees blended with a logistic regression (default), or the regression alone",
+    )
     ca.add_argument("--corpus", type=Path, nargs="+", metavar="DIR", help="the documents the questions are about")
     ca.add_argument(
         "--feedback", action="store_true", help="also learn from 👍/👎 given in Slack (data dir feedback.sqlite)"

@@ -17,6 +17,9 @@ _HEADLINE = (
     "abstention_out_of_scope",
     "abstention_unanswerable",
     "false_abstention",
+    "tentative_in_scope",
+    "tentative_of_right",
+    "unanswerable_declined_or_tentative",
     "answer_chars_median",
     "answer_chars_max",
     "latency_ms_p50",
@@ -90,26 +93,58 @@ def cmd_eval(settings: Settings, args) -> int:
     return 0
 
 
+def _set_examples(settings: Settings, qset, embedder, scorer) -> list:
+    """One question set prepared against its own corpus index (and its derived declines)."""
+    from avtalebot.answer.extractive import ExtractiveAnswerer
+    from avtalebot.calibration.examples import labelled_examples
+    from avtalebot.calibration.synthetic import derive
+    from avtalebot.corpus_index import index_corpus
+    from vectorstore.retriever import LiveIndex
+    from vectorstore.snapshots import Layout
+
+    def prepared(side: Settings, rows: list[dict], what: str) -> list:
+        answerer = ExtractiveAnswerer(live=LiveIndex(side, Layout(Path(side.data_dir)), embedder), scorer=scorer)
+        print(f"preparing {len(rows)} questions ({what}) …", file=sys.stderr)
+        return labelled_examples(answerer, rows, set_name=qset.name, set_weight=qset.weight)
+
+    rows = read_questions(list(qset.questions))
+    side = index_corpus(settings, list(qset.corpus)) if qset.corpus else settings
+    examples = prepared(side, rows, qset.name)
+    if qset.derive_declines:
+        if not qset.corpus:
+            raise InputError(f"set {qset.name}: derived declines need the set's corpus")
+        work = Path(settings.data_dir) / "corpora" / "derived"
+        for derived in derive(list(qset.corpus), rows, work):
+            what = f"{qset.name}: {derived.corpus.name}, to decline"
+            examples += prepared(index_corpus(settings, [derived.corpus]), derived.rows, what)
+    return examples
+
+
 def cmd_calibrate(settings: Settings, args) -> int:
-    """Refit the scorer on labelled questions (and feedback): leave-documents-out figures first, then
+    """Refit the scorer on labelled questions (and feedback): cross-validated figures first, then
     in-sample; write the parameters (keeping the previous ones) unless --dry-run."""
     from avtalebot.answer.extractive import ExtractiveAnswerer
     from avtalebot.answer.scorer import USER_FILE, load_scorer
     from avtalebot.calibration import fitting
-    from avtalebot.calibration.examples import feedback_examples, labelled_examples
+    from avtalebot.calibration.examples import feedback_examples
+    from avtalebot.calibration.plan import QuestionSet, read_plan
     from avtalebot.evaluation import summarize
     from avtalebot.feedback import FeedbackStore
     from vectorstore.embedders import build_embedder
     from vectorstore.retriever import LiveIndex
     from vectorstore.snapshots import Layout
 
-    rows = read_questions(args.questions)
-    answer_settings = _answer_settings(settings, args.corpus, False)
-    live = LiveIndex(answer_settings, Layout(Path(answer_settings.data_dir)), build_embedder(answer_settings))
-    answerer = ExtractiveAnswerer(live=live, scorer=load_scorer(settings.data_dir))
+    if args.plan:
+        sets = read_plan(args.plan)
+    elif args.questions:
+        sets = [QuestionSet("questions", tuple(args.questions), tuple(args.corpus or ()))]
+    else:
+        raise InputError("give question files, or a plan with --plan")
+    embedder = build_embedder(settings)
+    scorer = load_scorer(settings.data_dir)
     t0 = time.perf_counter()
-    print(f"preparing {len(rows)} questions …", file=sys.stderr)
-    examples = labelled_examples(answerer, rows)
+    examples = [e for qset in sets for e in _set_examples(settings, qset, embedder, scorer)]
+    answerer = ExtractiveAnswerer(live=LiveIndex(settings, Layout(Path(settings.data_dir)), embedder), scorer=scorer)
     if args.feedback:
         store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
         try:
@@ -127,31 +162,45 @@ def cmd_calibrate(settings: Settings, args) -> int:
     def fold(n: int, total: int) -> None:
         print(f"\r  cross-validation: fold {n}/{total}", end="" if n < total else "\n", file=sys.stderr)
 
-    cv = summarize(fitting.cross_validate(answerer, examples, args.c, on_fold=fold))
-    params = fitting.fit(answerer, examples, args.c)
-    in_sample = summarize(fitting.answer_details(answerer, examples, params))
-    print_summary(
-        cv, f"Leave-documents-out ({groups} documents, each answered by a scorer fitted without it)"
-    )
+    kind = args.ranker
+    cv_details = fitting.cross_validate(answerer, examples, args.c, on_fold=fold, kind=kind)
+    params = fitting.fit(answerer, examples, args.c, kind=kind)
+    in_details = fitting.answer_details(answerer, examples, params)
+    cv, in_sample = summarize(cv_details), summarize(in_details)
+    folds = min(groups, groups if groups <= fitting.LEAVE_ONE_OUT_UP_TO else fitting.OUTER_FOLDS)
+    print_summary(cv, f"Cross-validated ({groups} documents in {folds} folds; no fold's documents in its fit)")
     print_summary(in_sample, "In-sample (fitted and measured on the same questions)")
-    print(f"  decline threshold {params.threshold:.3f}, quote ratio {params.support_ratio}")
-    print("Feature weights (standardised, largest first):")
+    by_set = {}
+    for qset in sets:
+        by_set[qset.name] = {
+            "cross_validated": _brief(summarize([d for d in cv_details if d.get("set") == qset.name])),
+            "in_sample": _brief(summarize([d for d in in_details if d.get("set") == qset.name])),
+        }
+        if len(sets) > 1:
+            for which, figures in by_set[qset.name].items():
+                print(f"  {qset.name:12s} {which:16s} " + "  ".join(f"{k} {v}" for k, v in figures.items()))
+    print(
+        f"  decline below {params.threshold:.3f}, tentative below {params.tentative:.3f}, "
+        f"quote ratio {params.support_ratio}"
+    )
+    print("Feature weights of the linear part (standardised, largest first):")
     for name, w in fitting.weights(params.ranker)[:15]:
         print(f"  {name:22s} {w:+.3f}")
     if args.ablation:
-        print("Ablation (leave-documents-out accuracy / declines without each feature group):")
+        print("Ablation (cross-validated accuracy / declines without each feature group):")
         for name, s in fitting.ablation(answerer, examples, args.c).items():
             print(
                 f"  {name:22s} accuracy {s['answer_accuracy']}  out-of-scope declined "
                 f"{s['abstention_out_of_scope']}  unanswerable declined {s['abstention_unanswerable']}"
             )
     params.trained_on = {
-        "questions": len(rows),
-        "feedback": len(examples) - len(rows),
-        "files": [str(p) for p in args.questions],
+        "questions": sum(e.evaluate for e in examples),
+        "feedback": sum(not e.evaluate for e in examples),
+        "sets": {q.name: [str(p) for p in q.questions] for q in sets},
         "fitted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "leave_documents_out": {k: v for k, v in cv.items() if k != "details"},
+        "cross_validated": {k: v for k, v in cv.items() if k != "details"},
         "in_sample": in_sample,
+        "by_set": by_set,
     }
     print(f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     if args.dry_run:
@@ -173,3 +222,19 @@ def cmd_calibrate(settings: Settings, args) -> int:
     tmp.replace(out)
     print(f"wrote {out}")
     return 0
+
+
+_BRIEF = (
+    "questions",
+    "answer_accuracy",
+    "false_abstention",
+    "abstention_out_of_scope",
+    "abstention_unanswerable",
+    "unanswerable_declined_or_tentative",
+    "tentative_in_scope",
+    "answer_chars_median",
+)
+
+
+def _brief(summary: dict) -> dict:
+    return {k: summary[k] for k in _BRIEF if summary.get(k) is not None} | {"by_lang": summary.get("by_lang", {})}

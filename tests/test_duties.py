@@ -7,20 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from avtalebot.answer.duties import _named, asks_duties
+from avtalebot.answer.duties import _named
+from avtalebot.answer.query import analyse
 from avtalebot.text import words
 
 QUESTIONS = [json.loads(x) for x in (Path(__file__).parent / "data" / "duty_questions.jsonl").open()]
 
 
 def test_duty_questions_and_party_names():
+    def asks_duties(q: str) -> bool:
+        return analyse(q).asks_duties
+
     assert asks_duties("Hva skal NAV Agder gjøre?") and asks_duties("What are Nav Troms's obligations?")
     assert asks_duties("Kva oppgåver har fylkeskommunen?") and not asks_duties(
         "Innen hvor mange dager skal OT ringe?"
     )
-    q = set(words("Kva har Møre og Romsdal fylkeskommune ansvar for?"))
+    q = frozenset(words("Kva har Møre og Romsdal fylkeskommune ansvar for?"))
     assert _named("Møre og Romsdal fylkeskommune", q) == 2 and _named("Nav Møre og Romsdal", q) == 0
-    assert _named("Agder fylkeskommune", set(words("Kva skal fylkeskommunen gjere?"))) == 1
+    assert _named("Agder fylkeskommune", frozenset(words("Kva skal fylkeskommunen gjere?"))) == 1
 
 
 @pytest.mark.integration

@@ -41,9 +41,11 @@ def decide(
     candidates: list[Candidate],
     support_ratio: float,
     may_lead: np.ndarray | None = None,
+    first: np.ndarray | None = None,
 ) -> Decision:
     """scores: the ranker's logits; certainty: 'confident', 'tentative' or 'declined';
-    may_lead: candidates allowed to come first (from a document about the place asked about)."""
+    may_lead: candidates allowed to come first (from a document about the place asked about);
+    first: among the quotes chosen, which come first (lower first, then the ranker's order)."""
     if not len(candidates):
         return Decision(False, (), None)
     order = np.argsort(-scores, kind="stable")
@@ -62,4 +64,8 @@ def decide(
         if any(_covers(candidates[j], c) or _covers(c, candidates[j]) for j in chosen):
             continue
         chosen.append(i)
+    if first is not None and len(chosen) > 1:
+        lead_ok = may_lead is None or not may_lead.any()
+        ordered = sorted(chosen, key=lambda i: (not (lead_ok or may_lead[i]), first[i]))  # stable
+        chosen, best = ordered, ordered[0]
     return Decision(True, tuple(chosen), best, certainty == "tentative")

@@ -4,27 +4,16 @@ obligations (extracted at ingest) in the best document that has one, quoted as w
 
 from __future__ import annotations
 
-import re
-
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.compose import MAX_ANSWER, Citations, clip, status_notes
 from avtalebot.text import words
 from avtalebot.types import JOINT, Answer, DocMeta, Obligation
 
-_ASKS_DUTIES = re.compile(
-    r"\b(?:ansvar\w*|plikt\w*|oppgåv\w*|oppgav\w*|forplikt\w*|obligation\w*|dut(?:y|ies)|responsib\w*)\b"
-    r"|\b(?:hva|kva|what)\b.*\b(?:skal|må|must|shall|should)\b.*\b(?:gjøre|gjere|do)\b",
-    re.I,
-)
 _GENERIC = {"fylkeskommunen": "fylkeskommune", "nav": "nav", "kommunen": "kommune", "county": "fylkeskommune"}
 DOCS_LOOKED_AT = 3
 
 
-def asks_duties(question: str) -> bool:
-    return bool(_ASKS_DUTIES.search(question))
-
-
-def _named(party: str, question_words: set[str]) -> int:
+def _named(party: str, question_words: frozenset[str]) -> int:
     """How specifically the question names a party: all its words (2), its generic name (1), or not."""
     own = [w for w in words(party) if w not in ("og", "i")]
     if own and all(w in question_words for w in own):
@@ -32,10 +21,11 @@ def _named(party: str, question_words: set[str]) -> int:
     return int(any(k in question_words and v in party.casefold() for k, v in _GENERIC.items()))
 
 
-def duty_answer(question: str, ranked: list[Candidate], index, status: dict, lang: str) -> Answer | None:
-    """The named party's list from the best-ranked documents that have one; None when the question
-    names no party with a list there (the normal answer then stands)."""
-    qwords = set(words(question))
+def duty_answer(
+    qwords: frozenset[str], ranked: list[Candidate], index, status: dict, lang: str
+) -> Answer | None:
+    """The named party's list from the best-ranked documents that have one (qwords: the question's
+    words); None when the question names no party with a list there (the normal answer then stands)."""
     docs = list(dict.fromkeys(c.doc_id for c in ranked))[:DOCS_LOOKED_AT]
     best: tuple[int, str, str] | None = None
     for doc_id in docs:

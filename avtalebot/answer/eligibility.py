@@ -22,7 +22,6 @@ from ingest.eligibility import Condition, conditions_in, understood
 from ingest.units import _line_at, is_item, leadin_of, list_items
 
 RULE_K = 60  # passages looked at for a rule, best first
-YES_NO = re.compile(r"^\s*(?:kan|får|er|har|vil|is|are|can|could|may|does|do|would)\b", re.I)
 _ONE_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _OR = re.compile(r"\b(?:eller|or)\b", re.I)
 _PERMISSION = re.compile(r"\b(?:kan|may|can)\b", re.I)

@@ -8,17 +8,11 @@ from dataclasses import replace
 import numpy as np
 
 from avtalebot.answer.compose import MAX_ANSWER, MAX_QUOTE, Citations, clip, status_notes
-from avtalebot.answer.eligibility import YES_NO, Verdict, age_detail, find_rule
+from avtalebot.answer.eligibility import Verdict, age_detail, find_rule
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.labels import label
-from avtalebot.answer.situation import Situation, parse_situation
-from avtalebot.text import content_terms
+from avtalebot.answer.situation import Situation
 from avtalebot.types import Answer, DocMeta
-
-
-def situation_of(question: str) -> Situation | None:
-    """A yes/no question about a person in a stated situation, or None."""
-    return parse_situation(question) if YES_NO.search(question) else None
 
 
 def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
@@ -27,7 +21,7 @@ def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
     # like any answer, a rule from a document that never names the place asked about is not used
     place_ok = prep.x[:, FEATURES.index("place_miss")] == 0
     order = [int(i) for i in np.argsort(-scores) if place_ok[i]]
-    terms = {t for t in content_terms(prep.query.text) if not t.isdigit()}
+    terms = set(prep.query.stems)
     def duties(doc_id: str) -> list:
         return list(DocMeta.from_dict(prep.index.docs[doc_id]["meta"]).obligations)
 

@@ -1,8 +1,8 @@
 """The default answerer: one linear pipeline from a question to a cited answer or an honest decline.
 
-  analyse the question (query.py) → retrieve chunks (vectorstore) → gather candidates
+  analyse the question once (query.py) → retrieve chunks (vectorstore) → gather candidates
   (candidates.py) → describe them (features.py) → score them (scorer.py) → decide (decide.py)
-  → compose (compose.py)
+  → the special answers (strategies.py), else compose (compose.py)
 
 `prepare` runs the stages up to the features and `finish` the rest, so calibration can fit the
 scorer on prepared questions and evaluate any parameters without re-running retrieval.
@@ -20,13 +20,11 @@ import numpy as np
 from avtalebot.answer.candidates import Pool, gather
 from avtalebot.answer.compose import compose, decline
 from avtalebot.answer.decide import decide
-from avtalebot.answer.duties import asks_duties, duty_answer
-from avtalebot.answer.eligibility_answer import eligibility_answer, situation_of
 from avtalebot.answer.features import FEATURES, featurize
-from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.labels import label
 from avtalebot.answer.query import Query, analyse, untranslated
 from avtalebot.answer.scorer import Scorer, ScorerParams
+from avtalebot.answer.strategies import STRATEGIES
 from avtalebot.answer.validity import statuses
 from avtalebot.text import content_terms
 from avtalebot.types import Answer
@@ -79,8 +77,8 @@ class ExtractiveAnswerer:
         retriever = self._live.retriever()
         index = retriever.index
         question = cap_question(question)[0]
-        query = analyse(contextualize(question, previous))
-        lang = analyse(question).lang if previous else query.lang
+        query = analyse(question, previous)
+        lang = query.lang
         qvec = np.asarray(retriever.embed_query(query.text), dtype=np.float32)
         hits = retriever.retrieve(qvec.tolist(), list(query.terms), k=RETRIEVE_K)
         status = self.statuses(index, as_of or date.today())
@@ -88,7 +86,7 @@ class ExtractiveAnswerer:
         q_dense = max((h.dense for h in hits), default=0.0)
         x = featurize(query, pool, index, qvec, q_dense, status)
         return Prepared(
-            query, lang, index, pool, x, status, ungrounded_place(query.text, index, pool.doc_order[:3])
+            query, lang, index, pool, x, status, ungrounded_place(query.places, index, pool.doc_order[:3])
         )
 
     def finish(self, prep: Prepared, scorer: Scorer | None = None) -> Answer:
@@ -104,16 +102,10 @@ class ExtractiveAnswerer:
         cands = prep.pool.candidates
         # a passage from a document that never names the place asked about never leads (issue 11)
         may_lead = prep.x[:, FEATURES.index("place_miss")] == 0 if len(cands) else None
-        decision = decide(scores, certainty, cands, params.support_ratio, may_lead)
-        if prep.missing_place:
-            text = label(prep.lang, "no_place").format(place=prep.missing_place)
-            return Answer(text, (), True, lang=prep.lang, snapshot=prep.index.snapshot_id)
-        situation = situation_of(prep.query.text)
-        if situation is not None and len(cands):  # 'Kan en 25-åring …?': yes / no / depends / not stated
-            return eligibility_answer(prep, scores, situation)
-        if len(cands) and asks_duties(prep.query.text):  # 'Hva skal NAV Agder gjøre?': that party's list
-            ranked = [cands[i] for i in np.argsort(-scores) if may_lead is None or may_lead[i]]
-            found = duty_answer(prep.query.text, ranked, prep.index, prep.status, prep.lang)
+        first = _first_key(prep)
+        decision = decide(scores, certainty, cands, params.support_ratio, may_lead, first)
+        for strategy in STRATEGIES:
+            found = strategy(prep, scores, may_lead)
             if found is not None:
                 return found
         if not decision.answer:
@@ -139,15 +131,25 @@ class ExtractiveAnswerer:
         return answer
 
 
-def ungrounded_place(question: str, index: LoadedIndex, doc_ids: list[str]) -> str | None:
+def ungrounded_place(places: tuple[str, ...], index: LoadedIndex, doc_ids: list[str]) -> str | None:
     """A county or NAV region named in the question that none of the best documents mentions."""
-    places = list(PLACE_RE.finditer(question))
     texts = [index.doc_text(d).lower().replace(" ", "-") for d in doc_ids] if places else []
-    for m in places:
-        place = m.group(0).lower().replace(" ", "-")
-        if not any(place in t for t in texts):
-            return m.group(0)
+    for place in places:
+        if not any(place.lower().replace(" ", "-") in t for t in texts):
+            return place
     return None
+
+
+def _first_key(prep: Prepared) -> np.ndarray | None:
+    """Among the quotes chosen, which come first (lower first; the ranker's order otherwise): one
+    holding the kind of answer asked for before one that does not (the signer before the signing
+    date), then one from an agreement in force before one expired or superseded, unless the
+    question asks about an earlier version."""
+    if not len(prep.pool.candidates):
+        return None
+    col = FEATURES.index
+    old = prep.x[:, col("not_in_force")] * float(not prep.query.asks_old)
+    return 2.0 * prep.x[:, col("type_miss")] + old
 
 
 def unstated_words(query: Query, doc_text: str, known: Callable[[str], bool] = lambda t: True) -> list[str]:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from avtalebot.answer.candidates import Candidate, Pool
-from avtalebot.answer.followup import PLACE_RE
 from avtalebot.answer.lexical import (
     TYPES,
     QueryWords,
@@ -32,15 +31,12 @@ from avtalebot.answer.lexical import (
 )
 from avtalebot.answer.query import PARTIES, WANTS, Query
 from avtalebot.answer.validity import NOT_IN_FORCE
-from avtalebot.text import words
 from ingest.headings import heading_at
 from vectorstore.index import LoadedIndex
 
 _PARTY_RX = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
 _BOTH = re.compile(r"\b(begge|partane|partene|both parties)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-# A question about an earlier version ("den forrige avtalen", "the old agreement", "gjaldt").
-_ASKS_OLD = re.compile(r"\b(forrige|gamle|gamla|tidlegare|tidligere|previous|former|old|gjaldt)\b", re.I)
 KINDS = ["sentence", "item", "leadin", "row", "fact"]
 FACTS = ["contact", "validity", "signed"]
 SPECIFIC = {
@@ -48,6 +44,7 @@ SPECIFIC = {
     "date",
     "number",
     "amount",
+    "money",
     "age",
     "duration",
     "frequency",
@@ -116,8 +113,8 @@ class DocInfo:
 def doc_infos(
     query: Query, pool: Pool, index: LoadedIndex, status: dict[str, tuple[str, str]]
 ) -> dict[str, DocInfo]:
-    places = [m.group(0).lower().replace(" ", "-") for m in PLACE_RE.finditer(query.text)]
-    years = set(_YEAR.findall(query.text))
+    places = [p.lower().replace(" ", "-") for p in query.places]
+    years = set(query.years)
     out = {}
     for doc_id in {c.doc_id for c in pool.candidates}:
         doc = index.docs[doc_id]
@@ -200,7 +197,7 @@ def featurize(
         [1.0 / (1 + doc_rank[c.doc_id]) if c.doc_id in doc_rank else 0.0 for c in cands]
     )
     parties = [_party_of(c) for c in cands]
-    asked = frozenset(words(query.text))
+    asked = query.words
     has = [
         (i.has - {"person"})
         | ({"person"} if names_other_person(i, asked) else set())
@@ -219,7 +216,7 @@ def featurize(
     col["party_conflict"] = np.asarray(
         [one and bool(p - query.parties - {"both"}) and not p & query.parties for p in parties], dtype=float
     )
-    asks_old = bool(_ASKS_OLD.search(query.text))
+    asks_old = query.asks_old
     for name, attr in (
         ("not_in_force", "not_in_force"),
         ("place_miss", "place_miss"),

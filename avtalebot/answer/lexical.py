@@ -66,6 +66,12 @@ _SEEN: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"\b(kr|kroner|NOK)\b|\d\s?%|\bprosent\b|\b\d{1,3}(?:[ .]\d{3})+\b|\bgratis\b|\bdekk", re.I
     ),
+    # a sum of money: a percentage or a count of people is no price ("70,5 % av deltakerne")
+    "money": re.compile(
+        r"\b(kr|kroner|NOK|euro|dollar\w*|USD|EUR)\b|\b\d{1,3}(?:[ .]\d{3})+\b|\bgratis\b|\bfree of charge\b"
+        r"|\b\d+(?:[,.]\d+)?\s?(?:mill\w*|milliard\w*|million\w*|billion\w*)\b|\bdekk\w*\b",
+        re.I,
+    ),
     "age": re.compile(r"\b\d{2}\s?år\b|\b(alder|år gamle|fylt \d+)", re.I),
     "duration": re.compile(rf"\b{_NUM_WORD}\s+{_TIME}\b|\binnen\b|\binnan\b", re.I),
     "frequency": re.compile(
@@ -87,7 +93,7 @@ HAS: dict[str, Callable[[str], object]] = {
     "party": _PARTY_NAMED.search,  # features.py adds the party whose list an item is in
 }
 TYPES = [*HAS, "list"]  # "list": a lead-in, whose list holds what its items hold
-_QUANTITIES = {"number", "amount", "age", "duration"}
+_QUANTITIES = {"number", "amount", "money", "age", "duration"}
 # Digits that are no quantity: e-mail addresses, phone numbers (8 digits), dates and years, section
 # and case numbers ("§ 7", "3.2", "Sak 03/25"). A phone number read as an amount answers "how much".
 _DIGITS_NOT_QUANTITY = re.compile(

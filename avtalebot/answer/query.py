@@ -1,127 +1,31 @@
-"""What a question asks for: its language, its terms (English mapped onto Norwegian), its cues."""
+"""Stage 1 of answering: everything the later stages need to know about the question, read once.
+
+`analyse` returns one `Query`: the question as answered (a thread follow-up joined with the earlier
+question), its language, its search terms (English words also mapped onto Norwegian by a small
+glossary), the answer types it asks for, the parties, places and years it names, whether it asks
+about an earlier version, about a party's duties, and the situation of a person it describes. No
+later stage reads the question's text again.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+from avtalebot.answer.followup import PLACE_RE, contextualize
+from avtalebot.answer.situation import Situation, parse_situation
 from avtalebot.text import content_terms, detect_lang, words
 
-# English -> Norwegian vocabulary of the domain, so English questions match Norwegian text by keyword.
-GLOSSARY = {
-    "agreement": "avtale avtalen samarbeidsavtale",
-    "agreements": "avtaler",
-    "contract": "avtale kontrakt",
-    "cooperation": "samarbeid",
-    "collaboration": "samarbeid",
-    "collaborate": "samarbeide",
-    "signed": "signerte signert",
-    "sign": "signerte",
-    "signing": "signering signerte",
-    "signatory": "signerte",
-    "valid": "gjelder",
-    "validity": "gjelder varighet",
-    "until": "ut til",
-    "expire": "utløper gjelder",
-    "expires": "utløper gjelder",
-    "start": "gjelder fra",
-    "began": "gjelder fra",
-    "begin": "gjelder fra",
-    "effect": "i kraft",
-    "force": "i kraft",
-    "county": "fylke fylkeskommune",
-    "mayor": "fylkesordfører ordfører",
-    "director": "direktør",
-    "leader": "leder",
-    "head": "leder",
-    "contact": "kontaktperson kontakt",
-    "email": "e-post",
-    "e-mail": "e-post",
-    "goals": "mål målsettinger",
-    "goal": "mål målsetting",
-    "objectives": "målsettinger mål",
-    "aims": "mål målsettinger",
-    "purpose": "formål formålet",
-    "obligations": "forpliktelser ansvar",
-    "duties": "ansvar forpliktelser",
-    "responsible": "ansvar",
-    "responsibilities": "ansvar forpliktelser",
-    "must": "skal",
-    "shall": "skal",
-    "eligible": "rett",
-    "eligibility": "rett",
-    "right": "rett",
-    "entitled": "rett",
-    "age": "alder år",
-    "limit": "grense",
-    "old": "år",
-    "young": "unge ungdom",
-    "youth": "ungdom unge",
-    "people": "personer",
-    "course": "kurs kurset",
-    "apprenticeship": "læreplass lærling",
-    "apprentice": "lærling læreplass",
-    "immigrants": "innvandrere",
-    "refugees": "flyktninger",
-    "career": "karriere karriereveiledning",
-    "guidance": "veiledning karriereveiledning",
-    "counselling": "veiledning",
-    "free": "gratis",
-    "split": "deling oppdeling oppløsning",
-    "division": "deling oppdeling",
-    "dissolution": "oppløsning",
-    "worse": "dårligere",
-    "services": "tjenester tjenestetilbud",
-    "service": "tjeneste tjenestetilbud",
-    "education": "utdanning opplæring",
-    "training": "opplæring",
-    "school": "skole",
-    "schools": "skolene",
-    "work": "arbeid jobb",
-    "job": "jobb arbeid",
-    "jobs": "jobb arbeid",
-    "employment": "arbeid sysselsetting",
-    "unemployed": "ledige",
-    "project": "prosjekt prosjektet",
-    "projects": "prosjekter",
-    "companies": "bedrifter",
-    "company": "bedrift",
-    "downsizing": "nedbemanning omstilling",
-    "annual": "årlig",
-    "annually": "årlig",
-    "yearly": "årlig",
-    "year": "år årlig",
-    "send": "sende",
-    "inform": "informere",
-    "information": "informasjon",
-    "think": "mener",
-    "believe": "mener",
-    "happen": "konsekvensene føre",
-    "consequences": "konsekvensene",
-    "parties": "partene",
-    "programme": "tiltak ordning program",
-    "program": "tiltak ordning program",
-    "scheme": "ordning",
-    "called": "heter",
-    "name": "navn heter",
-    "offer": "tilbyr tilbud",
-    "offers": "tilbyr tilbud",
-    "students": "elever",
-    "pupils": "elever",
-    "dropout": "frafall",
-    "integration": "integrering",
-    "passed": "bestått",
-    "subjects": "fag",
-    "completed": "gjennomført fullført",
-    "unit": "enhet",
-    "upper": "videregående",
-    "secondary": "videregående",
-    "office": "kontor",
-    "offices": "kontorene",
-    "price": "pris",
-    "cost": "pris kostnad",
-    "ticket": "billett",
-}
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    """English -> Norwegian vocabulary of the domain (glossary.json), so English questions match
+    Norwegian text by keyword."""
+    return json.loads(Path(__file__).with_name("glossary.json").read_text(encoding="utf-8"))["en_nb"]
+
 
 # What kind of answer a question asks for, from its question words (bokmål, nynorsk, English).
 # These are the generic answer types of the genre; the scorer learns how much each match counts.
@@ -146,6 +50,9 @@ WANTS = {
     "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
     "amount": r"\b(hvor mye|kor mykje|how much|kost\w*|cost\w*|pris\w*|price|betal\w*|pay\w*|lønn\w*|løn|"
     r"salary|stønad\w*|beløp|budsjett\w*|budget|sats\w*|rate)\b",
+    # what something costs or pays: a sum of money, not a share or a count
+    "money": r"\b(kost\w*|pris\w*|price|cost\w*|betal\w*|pay\w*|lønn\w*|løn|salary|stønad\w*|beløp|budsjett\w*|"
+    r"budget|kroner|satsen|rate|finansier\w*|funding|fund\w*|tilskot\w*|tilskudd\w*)\b",
     "age": rf"\b(alder\w*|aldersgrense\w*|gammel|gamal|gammal|how old|age|ages|år gamle)\b|\b{_ELIGIBLE}",
     "duration": r"\b(hvor lenge|kor lenge|how long|hvor lang tid|kor lang tid|varighet|varigheit|hvor raskt|"
     r"kor raskt|how quickly|how soon|kor snart|hvor snart|oppsigelsestid\w*)\b",
@@ -168,71 +75,62 @@ PARTIES = {
 }
 _PARTIES = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
 
-_WHO = re.compile(r"\b(hvem|kven|who|whom|whose)\b", re.I)
-_WHEN = re.compile(r"\b(når|kva tid|when|dato|date|hvilken dag|which day|what day)\b", re.I)
 _SIGN = re.compile(r"\b(signer\w*|sign\w*|undertegn\w*|underskr\w*)", re.I)
-_VALIDITY = re.compile(
-    r"\b(gjelder|gjelde|gjeld|gyldig\w*|varighet|varer|utløper|i kraft|valid\w*|until|expire\w*|in force|"
-    r"effect|how long|hvor lenge|kor lenge|periode|period|begynte|start\w*|began|begin)\b",
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A question about an earlier version ("den forrige avtalen", "the old agreement", "gjaldt").
+_ASKS_OLD = re.compile(r"\b(forrige|gamle|gamla|tidlegare|tidligere|previous|former|old|gjaldt)\b", re.I)
+# A party's obligations: "Hva skal NAV Agder gjøre?", "Kva har fylkeskommunen ansvar for?"
+_ASKS_DUTIES = re.compile(
+    r"\b(?:ansvar\w*|plikt\w*|oppgåv\w*|oppgav\w*|forplikt\w*|obligation\w*|dut(?:y|ies)|responsib\w*)\b"
+    r"|\b(?:hva|kva|what)\b.*\b(?:skal|må|must|shall|should)\b.*\b(?:gjøre|gjere|do)\b",
     re.I,
 )
-_CONTACT = re.compile(
-    r"\b(kontaktperson\w*|kontaktinfo\w*|kontakte|kontakt|contact|contact person|e-post|epost|e-mail|email|"
-    r"ringe|call|telefon|phone)\b",
-    re.I,
-)
-_NUMBER = re.compile(
-    r"\b(alder\w*|aldersgrense\w*|how old|how many|hvor mange|kor mange|age|prosent|percent)\b",
-    re.I,
-)
-_ROLE_WORDS = re.compile(
-    r"(ordfører|rådsleder|direktør|leder|rådgiver|kontaktperson|mayor|director|leader|head|"
-    r"chief|adviser|manager)",
-    re.I,
-)
+# A yes/no question ("Kan en 25-åring …?"), where a stated situation asks for a verdict.
+YES_NO = re.compile(r"^\s*(?:kan|får|er|har|vil|is|are|can|could|may|does|do|would)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Query:
-    text: str
-    lang: str
+    text: str  # the question as answered: a thread follow-up joined with the earlier question
+    lang: str  # the language of the question as asked
     terms: tuple[str, ...]  # all search terms (stems), for the keyword index
     groups: tuple[tuple[str, ...], ...]  # one group per question word: its alternative stems
     group_words: tuple[str, ...]  # the question word behind each group
-    asks_who: bool
-    asks_when: bool
-    asks_signed: bool
-    asks_validity: bool
-    asks_contact: bool
-    asks_number: bool
-    asks_role: bool
+    stems: frozenset[str] = frozenset()  # the question's own stems (no glossary), numbers left out
+    words: frozenset[str] = frozenset()  # its lower-cased words
     wants: frozenset[str] = frozenset()  # answer types (keys of WANTS)
     parties: frozenset[str] = frozenset()  # parties named (keys of PARTIES)
-
-    @property
-    def wants_person(self) -> bool:
-        return self.asks_contact or (self.asks_who and (self.asks_signed or self.asks_role))
+    places: tuple[str, ...] = ()  # counties and NAV regions named, as written
+    years: frozenset[str] = frozenset()
+    asks_signed: bool = False
+    asks_old: bool = False  # about an earlier version of an agreement
+    asks_duties: bool = False  # about a party's obligations
+    situation: Situation | None = None  # a yes/no question about a person in a stated situation
+    followup: bool = False  # joined with the thread's earlier question
 
 
 def _wants(question: str) -> frozenset[str]:
     wants = {k for k, rx in _WANTS.items() if rx.search(question)}
     if "party" in wants:  # 'who pays': a party, neither a person nor a sum ('which party': nor a list)
-        wants -= {"person", "amount"}
+        wants -= {"person", "amount", "money"}
         if not _WANTS["list"].search(_WANTS["party"].sub(" ", question)):
             wants.discard("list")
     return frozenset(wants)
 
 
-def analyse(question: str) -> Query:
-    lang = detect_lang(question)
+def analyse(asked: str, previous: str | None = None) -> Query:
+    """The question read once; `previous`: the thread's earlier question, for a follow-up."""
+    question = contextualize(asked, previous)
+    lang = detect_lang(asked)
+    en = glossary() if lang == "en" else {}
     groups: list[tuple[str, ...]] = []
     group_words: list[str] = []
     for w in words(question):
         stems = content_terms(w)
         if not stems:
             continue
-        if lang == "en" and w in GLOSSARY:
-            stems = content_terms(GLOSSARY[w])
+        if w in en:
+            stems = content_terms(en[w])
             if not stems:  # maps onto Norwegian function words only ("until" -> "ut til")
                 continue
         group = tuple(dict.fromkeys(stems))
@@ -246,19 +144,21 @@ def analyse(question: str) -> Query:
         terms=tuple(dict.fromkeys(terms)),
         groups=tuple(groups),
         group_words=tuple(group_words),
-        asks_who=bool(_WHO.search(question)),
-        asks_when=bool(_WHEN.search(question)),
-        asks_signed=bool(_SIGN.search(question)),
-        asks_validity=bool(_VALIDITY.search(question)),
-        asks_contact=bool(_CONTACT.search(question)),
-        asks_number=bool(_NUMBER.search(question)),
-        asks_role=bool(_ROLE_WORDS.search(question)),
+        stems=frozenset(t for t in content_terms(question) if not t.isdigit()),
+        words=frozenset(words(question)),
         wants=_wants(question),
         parties=frozenset(k for k, rx in _PARTIES.items() if rx.search(question)),
+        places=tuple(m.group(0) for m in PLACE_RE.finditer(question)),
+        years=frozenset(_YEAR.findall(question)),
+        asks_signed=bool(_SIGN.search(question)),
+        asks_old=bool(_ASKS_OLD.search(question)),
+        asks_duties=bool(_ASKS_DUTIES.search(question)),
+        situation=parse_situation(question) if YES_NO.search(question) else None,
+        followup=question != asked,
     )
 
 
 def untranslated(query: Query, word: str) -> bool:
     """An English question's word that the glossary leaves in English (a Norwegian index can only
     match it by meaning, or by a shared name)."""
-    return query.lang == "en" and word not in GLOSSARY
+    return query.lang == "en" and word not in glossary()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "no such file (broken link?)"
     return exc.strerror or type(exc).__name__
+
+
+def unsafe_name(name: str) -> bool:
+    """A name with control characters (a newline breaks every listing) or bidi overrides (which
+    show a name other than the real one): refused rather than shown as something it is not."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
 
 
 def collect(paths: list[Path]) -> tuple[list[FoundFile], list[tuple[str, str]], list[str]]:
@@ -60,6 +67,9 @@ def _walk(root: Path, files: list[FoundFile], failures: list[tuple[str, str]]) -
 
     for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in [d for d in dirnames if (Path(folder) / d).is_symlink()]:
+            # os.walk does not descend into them: say so rather than skip without a word
+            failures.append(((Path(folder) / d).relative_to(root).as_posix(), "link to a folder: not followed"))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -68,10 +78,17 @@ def _walk(root: Path, files: list[FoundFile], failures: list[tuple[str, str]]) -
 
 
 def _add(path: Path, source: str, root: str, files: list[FoundFile], failures: list[tuple[str, str]]) -> None:
+    if unsafe_name(source):
+        failures.append((ascii(source), "file name has control or direction characters: rename it"))
+        return
     try:
         st = _stat(path)
     except OSError as exc:
         failures.append((source, _reason(exc)))
+        return
+    if root and path.is_symlink() and not path.resolve().is_relative_to(root):
+        # a link in the folder to a file elsewhere (/etc/passwd) would be indexed and quoted
+        failures.append((source, "link to a file outside the folder: not followed"))
         return
     if not path.is_file():
         failures.append((source, "not a regular file"))

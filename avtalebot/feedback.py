@@ -36,13 +36,22 @@ class FeedbackStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._lock = threading.Lock()
+
+    def _migrate(self) -> None:
+        """Columns added after a store was first written (a store from an older release keeps its rows)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
+        if "tentative" not in have:  # answers shown as uncertain
+            self._db.execute("ALTER TABLE answers ADD COLUMN tentative INTEGER NOT NULL DEFAULT 0")
+            self._db.commit()
 
     def save_answer(self, question: str, answer: Answer, *, user: str, channel: str, thread_ts: str) -> str:
         answer_id = secrets.token_hex(8)
         with self._lock:
             self._db.execute(
-                "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO answers (id, question, answer, citations, abstained, lang, user, channel, "
+                "thread_ts, created_at, tentative) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     answer_id,
                     question,
@@ -54,6 +63,7 @@ class FeedbackStore:
                     channel,
                     thread_ts,
                     _now(),
+                    int(answer.tentative),
                 ),
             )
             self._db.commit()
@@ -62,14 +72,14 @@ class FeedbackStore:
     def load_answer(self, answer_id: str) -> tuple[str, Answer] | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT question, answer, citations, abstained, lang FROM answers WHERE id=?",
+                "SELECT question, answer, citations, abstained, lang, tentative FROM answers WHERE id=?",
                 (answer_id,),
             ).fetchone()
         if row is None:
             return None
-        question, text, cites, abstained, lang = row
+        question, text, cites, abstained, lang, tentative = row
         citations = tuple(Citation(**c) for c in json.loads(cites))
-        return question, Answer(text, citations, bool(abstained), lang=lang)
+        return question, Answer(text, citations, bool(abstained), bool(tentative), lang=lang)
 
     def add_feedback(self, answer_id: str, vote: str, user: str) -> None:
         with self._lock:
@@ -116,7 +126,8 @@ class FeedbackStore:
         """Answers given, newest first, each with its votes and its latest review."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, question, answer, citations, abstained, lang, user, channel, created_at FROM answers "
+                "SELECT id, question, answer, citations, abstained, lang, user, channel, created_at, tentative "
+                "FROM answers "
                 "ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 (limit,),
             ).fetchall()
@@ -129,7 +140,7 @@ class FeedbackStore:
             by_answer.setdefault(answer_id, []).append(vote)
         latest = {r[0]: r for r in reviews}
         out = []
-        for answer_id, question, text, cites, abstained, lang, user, channel, created in rows:
+        for answer_id, question, text, cites, abstained, lang, user, channel, created, tentative in rows:
             review = latest.get(answer_id)
             out.append(
                 {
@@ -138,6 +149,7 @@ class FeedbackStore:
                     "answer": text,
                     "citations": json.loads(cites or "[]"),
                     "abstained": bool(abstained),
+                    "tentative": bool(tentative),
                     "lang": lang,
                     "user": user,
                     "channel": channel,

@@ -36,6 +36,9 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             warnings.append("not valid UTF-8; decoded as latin-1")
+    if "\x00" in text:  # past the sample looks_binary reads: never stored, never quoted
+        warnings.append(f"{text.count(chr(0))} NUL bytes removed")
+        text = text.replace("\x00", "")
     if not looks_like_text(text):
         raise IngestError("the file is mostly undecodable bytes (binary data?), not text")
     if _MOJIBAKE.search(text):

@@ -17,6 +17,11 @@ from ingest.metadata import extract_metadata
 PARSER_VERSION = 10
 
 
+# An agreement is tens of kilobytes; a text of millions of characters is no agreement, and would
+# hold the embedder for hours (a 40 MB one-line file made 58,422 chunks).
+MAX_TEXT_CHARS = 2_000_000
+
+
 def doc_id_for(source: str) -> str:
     """Stable id from the document's name in its folder: a changed file keeps its id."""
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
@@ -31,7 +36,11 @@ def parse_bytes(data: bytes, source: str, path: str = "") -> ParsedDocument:
     if not data.strip():
         raise IngestError("the file is empty")
     raw, warnings = loader_for(Path(source))(data)
+    if len(raw) > 2 * MAX_TEXT_CHARS:  # before cleaning, which is linear but not free
+        raise IngestError(f"{len(raw):,} characters of text: over the {MAX_TEXT_CHARS:,} a document may hold")
     text = clean_text(raw)
+    if len(text) > MAX_TEXT_CHARS:
+        raise IngestError(f"{len(text):,} characters of text: over the {MAX_TEXT_CHARS:,} a document may hold")
     if len(text.strip()) < 20:
         raise IngestError("no usable text after cleaning (empty or only page furniture)")
     doc_id = doc_id_for(source)
@@ -58,8 +67,19 @@ def parse_file(path: Path, source: str, max_bytes: int) -> ParsedDocument:
         raise IngestError(
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (AVTALEBOT_MAX_FILE_MB)"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
-    return parse_bytes(data, source, str(path))
+    return parse_bytes(_read_settled(path), source, str(path))
+
+
+def _read_settled(path: Path) -> bytes:
+    """The file's bytes, read while its size and modification time held still: a file still being
+    copied is read again once, then refused (the next sync reads it whole)."""
+    for _ in range(2):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+            after = path.stat()
+        except OSError as exc:
+            raise IngestError(f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
+        if before.st_size == after.st_size == len(data) and before.st_mtime_ns == after.st_mtime_ns:
+            return data
+    raise IngestError("the file changed while it was read (still being copied?): it is read at the next sync")

@@ -74,7 +74,7 @@ def test_documented_commands_run_end_to_end(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["vote"] == "down"
 
     cal = run("calibrate", str(DEV), "--dry-run")
-    assert "Leave-documents-out" in cal.stdout and "dry run" in cal.stdout
+    assert "Cross-validated" in cal.stdout and "In-sample" in cal.stdout and "dry run" in cal.stdout
     bad = run("bench", "--sizes", "abc", ok=False)
     assert bad.returncode == 2 and "--sizes" in bad.stderr
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SLACK_")}

@@ -209,3 +209,17 @@ def test_providers_name_what_is_missing(settings):
     except ImportError:
         with pytest.raises(ConfigError, match=r"avtalebot\[ollama\]"):
             build_chat_model(settings.model_copy(update={"llm_provider": "ollama"}))
+
+
+def test_a_generated_answer_over_passages_the_scorer_is_unsure_of_stays_tentative(llm, answerer):
+    """A fluent, checked sentence does not make the retrieval surer: the hedge is kept first."""
+    from dataclasses import replace
+
+    from avtalebot.answer.labels import label
+    from avtalebot.answer.scorer import Scorer
+    from tests.conftest import word_scorer_params
+
+    answerer.scorer = Scorer(replace(word_scorer_params(), tentative=0.9999))
+    model, _ = llm([lambda b: f"Avtalen ble signert av fylkesordfører {NAME} [{passage_with(b, NAME)}]."])
+    ans = model.answer(Q)
+    assert ans.tentative and ans.text.startswith(label("nb", "tentative") + "\n\nAvtalen ble signert av")

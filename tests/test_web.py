@@ -163,3 +163,16 @@ def test_review_labels_need_csrf_and_reach_the_eval_export(site):
     assert label["source"] == "a09_rogaland-samarbeidsavtale-2025-2027.html"
     assert label["answer_any"] == ["Kari Oftedal Risa | Rådgiver, Arbeidslivsklassen | Rogaland"]
     assert json.loads(json.dumps(label))["q"].startswith("Hvem er kontaktperson")
+
+
+def test_review_lists_tentative_answers_on_their_own(site):
+    from avtalebot.types import Answer
+
+    make, _, store = site
+    client = make()
+    _login(client)
+    store.save_answer("Usikkert spørsmål?", Answer("kanskje [1]", (), False, True), user="U", channel="C", thread_ts="1")
+    store.save_answer("Sikkert spørsmål?", Answer("svar [1]"), user="U", channel="C", thread_ts="2")
+    page = client.get("/review?show=tentative").text
+    assert "Usikkert spørsmål?" in page and "Sikkert spørsmål?" not in page and "usikkert" in page
+    assert "Sikkert spørsmål?" in client.get("/review?show=all").text

@@ -6,7 +6,7 @@ WEB_LABELS = {
     "nb": {
         "title": "avtalebot – gjennomgang", "ask": "Spør", "question": "Spørsmål", "documents": "Dokumenter",
         "review": "Gjennomgang", "logout": "Logg ut", "login": "Logg inn", "token": "Tilgangsnøkkel",
-        "name": "Ditt navn", "bad_login": "Feil tilgangsnøkkel.", "sources": "Kilder", "declined": "avslått",
+        "name": "Ditt navn", "bad_login": "Feil tilgangsnøkkel.", "sources": "Kilder", "declined": "avslått", "tentative": "usikkert",
         "parties": "Parter", "validity": "Gyldighet", "status": "Status", "indexed": "Indeksert",
         "download": "Last ned originalfilen", "supersedes": "Erstatter", "superseded_by": "Erstattet av",
         "chunks": "Biter", "last_sync": "Siste reindeksering", "added": "lagt til", "changed": "endret",
@@ -20,7 +20,7 @@ WEB_LABELS = {
     "en": {
         "title": "avtalebot – review", "ask": "Ask", "question": "Question", "documents": "Documents",
         "review": "Review", "logout": "Log out", "login": "Log in", "token": "Access token",
-        "name": "Your name", "bad_login": "Wrong access token.", "sources": "Sources", "declined": "declined",
+        "name": "Your name", "bad_login": "Wrong access token.", "sources": "Sources", "declined": "declined", "tentative": "uncertain",
         "parties": "Parties", "validity": "Validity", "status": "Status", "indexed": "Indexed",
         "download": "Download the original file", "supersedes": "Supersedes", "superseded_by": "Superseded by",
         "chunks": "Chunks", "last_sync": "Last reindex", "added": "added", "changed": "changed",

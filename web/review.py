@@ -66,6 +66,8 @@ def _keep(a: dict, show: str, doc: str, day_from: str, day_to: str) -> bool:
         return False
     if show == "declined" and not a["abstained"]:
         return False
+    if show == "tentative" and not a["tentative"]:
+        return False
     if show == "unreviewed" and a["review"] is not None:
         return False
     if doc and doc not in {c["source"] for c in a["citations"]}:

@@ -83,7 +83,7 @@ class LLMAnswerer:
                     failed_first = not checked[0].ok
                     good = [c for c in checked if c.ok]
                     if good and not failed_first:
-                        on_text(_compose(good, passages, prep).text)
+                        on_text(_compose(good, passages, prep, extractive.tentative).text)
                     shown = len(done)
         except Exception as exc:
             return self._fallback(extractive, f"call failed ({type(exc).__name__})")
@@ -103,7 +103,7 @@ class LLMAnswerer:
         kept = [c for c in checked if c.ok]
         if not checked or not checked[0].ok or len(kept) * 2 < len(checked):
             return self._fallback(extractive, "the generated answer failed its checks")
-        return _compose(kept, passages, prep)
+        return _compose(kept, passages, prep, extractive.tentative)
 
     def _fallback(self, extractive: Answer, cause: str) -> Answer:
         log.warning("showing the extractive answer: %s", cause)
@@ -135,9 +135,10 @@ def _passage_text(n: int, chunk, prep) -> str:
     return f"[{n}] {doc['title']} — {chunk.section} ({status_word(state, prep.lang)})\n{chunk.text}"
 
 
-def _compose(kept, passages: dict, prep) -> Answer:
+def _compose(kept, passages: dict, prep, tentative: bool) -> Answer:
     """The checked sentences with their citations renumbered in order of use, each pointing at the
-    exact passage (chunk span) the model was given."""
+    exact passage (chunk span) the model was given. Tentative when the extractive scorer was unsure
+    of the passages: a fluent sentence does not make the retrieval surer."""
     from avtalebot.answer.candidates import Candidate
 
     cites = Citations(prep.index, prep.status)
@@ -153,9 +154,9 @@ def _compose(kept, passages: dict, prep) -> Answer:
         out.append(text)
     body = " ".join(out)
     notes = status_notes(cites.items, prep.index.docs, prep.status, prep.lang)
-    return Answer(
-        clip("\n\n".join([body, *notes]), 1200), tuple(cites.items), False, lang=prep.lang, snapshot=prep.index.snapshot_id
-    )
+    hedge = [label(prep.lang, "tentative")] if tentative else []
+    text = clip("\n\n".join([*hedge, body, *notes]), 1200)
+    return Answer(text, tuple(cites.items), False, tentative, lang=prep.lang, snapshot=prep.index.snapshot_id)
 
 
 def _renumber(text: str, numbers: dict[int, int]) -> str:

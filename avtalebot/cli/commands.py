@@ -106,7 +106,8 @@ def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
         {k: c[k] for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status")}
         for c in body["citations"]
     ]
-    out = extra | {"answer": body["answer"], "abstained": body["abstained"], "lang": body["lang"]}
+    out = extra | {"answer": body["answer"], "abstained": body["abstained"]}
+    out |= {"tentative": body["tentative"], "lang": body["lang"]}
     if latency_ms is not None:
         out["latency_ms"] = latency_ms
     return json.dumps(out | {"citations": cites}, ensure_ascii=False)

@@ -81,6 +81,12 @@ class FeedbackStore:
         citations = tuple(Citation(**c) for c in json.loads(cites))
         return question, Answer(text, citations, bool(abstained), bool(tentative), lang=lang)
 
+    def asker(self, answer_id: str) -> str | None:
+        """Who asked the question this answer was given to."""
+        with self._lock:
+            row = self._db.execute("SELECT user FROM answers WHERE id=?", (answer_id,)).fetchone()
+        return row[0] if row else None
+
     def add_feedback(self, answer_id: str, vote: str, user: str) -> None:
         with self._lock:
             self._db.execute(

@@ -35,6 +35,7 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
                 "indexed_at": doc["indexed_at"],
                 "content_hash": doc["content_hash"],
                 "aliases": doc.get("aliases", []),
+                "addressed_to_model": list(meta.addressed_to_model),
             }
         )
     return rows, snapshot_id

@@ -55,6 +55,7 @@ class DocMeta:
     replaces_span: tuple[int, int] = (0, 0)
     contacts: tuple[Contact, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    addressed_to_model: tuple[str, ...] = ()  # phrases addressing a language model (prompt injection)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +70,7 @@ class DocMeta:
         d["replaces_span"] = tuple(d.get("replaces_span", (0, 0)))
         d["contacts"] = tuple(Contact(**c) for c in d.get("contacts", ()))
         d["obligations"] = tuple(Obligation(**o) for o in d.get("obligations", ()))
+        d["addressed_to_model"] = tuple(d.get("addressed_to_model", ()))
         return cls(**d)
 
 

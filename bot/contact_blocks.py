@@ -4,7 +4,7 @@ documents goes into plain_text, so a name or quote can never mention, link or fo
 from __future__ import annotations
 
 from avtalebot.directory import DirectoryEntry
-from bot.escape import plain, truncate
+from bot.escape import escape_mrkdwn, plain, truncate
 from bot.labels import bot_label
 
 MAX_ENTRIES = 15  # two blocks each, under Slack's 50 blocks per message
@@ -47,7 +47,8 @@ def contact_blocks(entries: list[DirectoryEntry], query: str, lang: str) -> list
 
 def contacts_fallback(entries: list[DirectoryEntry], query: str, lang: str) -> str:
     key = "contacts_found" if entries else "no_contacts"
-    return plain(bot_label(lang, key).format(n=len(entries), q=query))["text"]
+    # the notification text is mrkdwn: escaped, so a query cannot mention or link anyone
+    return escape_mrkdwn(plain(bot_label(lang, key).format(n=len(entries), q=query))["text"])
 
 
 def status_word(status: str, lang: str) -> str:

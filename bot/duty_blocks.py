@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from avtalebot.obligations import AgreementDuties
 from bot.contact_blocks import status_word
-from bot.escape import plain, truncate
+from bot.escape import escape_mrkdwn, plain, truncate
 from bot.labels import bot_label
 
 MAX_AGREEMENTS = 4
@@ -32,6 +32,7 @@ def duty_blocks(agreements: list[AgreementDuties], query: str, lang: str) -> lis
 
 
 def duties_fallback(agreements: list[AgreementDuties], query: str, lang: str) -> str:
+    # the notification text is mrkdwn: escaped, so a query or a title cannot mention or link anyone
     if not agreements:
-        return bot_label(lang, "no_duties").format(q=query)
-    return plain(", ".join(a.title or a.source for a in agreements[:MAX_AGREEMENTS]))["text"]
+        return escape_mrkdwn(plain(bot_label(lang, "no_duties").format(q=query))["text"])
+    return escape_mrkdwn(plain(", ".join(a.title or a.source for a in agreements[:MAX_AGREEMENTS]))["text"])

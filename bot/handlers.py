@@ -186,6 +186,10 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         if loaded is None:
             return
         _, answer = loaded
+        if service.store.asker(answer_id) != body["user"]["id"]:
+            # an ephemeral answer is private: only its asker may make it public
+            respond(response_type="ephemeral", replace_original=False, text=bot_label(answer.lang, "share_not_yours"))
+            return
         service.post(
             client,
             answer,

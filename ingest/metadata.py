@@ -7,6 +7,7 @@ metadata_labels.json, see tests/test_metadata_labels.py), not tuned to any one d
 from __future__ import annotations
 
 from avtalebot.types import DocMeta
+from ingest.addressed import addressed_to_model
 from ingest.contacts import extract_contacts
 from ingest.dates import MONTHS, parse_date  # noqa: F401  (re-exported for older imports)
 from ingest.obligations import extract_obligations
@@ -38,4 +39,5 @@ def extract_metadata(text: str) -> DocMeta:
         replaces_span=old.span,
         contacts=tuple(extract_contacts(text, county, tuple(parties))),
         obligations=extract_obligations(text, tuple(parties)),
+        addressed_to_model=addressed_to_model(text),
     )

@@ -14,7 +14,7 @@ from ingest.metadata import extract_metadata
 
 # Bump when loading, cleaning, chunking or metadata rules change what a file parses to: an index
 # built by another version is re-parsed from its files at the next sync (embeddings stay cached).
-PARSER_VERSION = 10
+PARSER_VERSION = 11
 
 
 # An agreement is tens of kilobytes; a text of millions of characters is no agreement, and would
@@ -48,6 +48,10 @@ def parse_bytes(data: bytes, source: str, path: str = "") -> ParsedDocument:
     chunks = chunk_document(doc_id, source, title, text)
     if not chunks:
         raise IngestError("no usable text after cleaning")
+    meta = extract_metadata(text)
+    if meta.addressed_to_model:
+        warnings = [*warnings, f"text addressed to a language model («{meta.addressed_to_model[0]}»): "
+                    "its passages are never given to a model, and quotes from it carry a warning"]  # fmt: skip
     return ParsedDocument(
         doc_id=doc_id,
         source=source,
@@ -55,7 +59,7 @@ def parse_bytes(data: bytes, source: str, path: str = "") -> ParsedDocument:
         title=title,
         text=text,
         content_hash=content_hash(data),
-        meta=extract_metadata(text),
+        meta=meta,
         chunks=chunks,
         warnings=warnings,
     )

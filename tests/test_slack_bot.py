@@ -258,3 +258,26 @@ def test_latency_event_to_post_over_dev_questions(bot, fake, capsys):
     with capsys.disabled():
         print(f"\n[slack e2e] event->chat.postMessage median {median:.0f} ms over {len(rows)} dev questions")
     assert len(latencies) == len(rows) and median < 3000
+
+
+def test_only_the_asker_can_share_a_private_answer(bot, fake):
+    bot.send_form(command_body("/avtale", "Until when is the Østfold agreement valid?", fake.url + "/response/7"))
+    resp = fake.wait_for("response_url")[0]["args"]
+    share = next(
+        e for b in resp["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == "share_answer"
+    )
+    bot.send_form(action_body("share_answer", share["value"], fake.url + "/response/8", user="U2"))
+    refusals = [c["args"] for c in fake.wait_for("response_url", 2) if c["args"].get("response_type") == "ephemeral"]
+    time.sleep(0.5)
+    assert fake.calls_to("chat.postMessage") == []  # nothing made public
+    assert any("Only the person who asked" in r.get("text", "") for r in refusals)
+
+
+def test_fact_view_notification_texts_are_escaped(bot, fake):
+    hostile = "<!channel> <@U9> <https://evil.example|klikk>"
+    bot.send_form(command_body("/avtale", f"kontakt {hostile}", fake.url + "/response/9"))
+    bot.send_form(command_body("/avtale", f"plikter {hostile}", fake.url + "/response/10"))
+    texts = [c["args"].get("text", "") for c in fake.wait_for("response_url", 2)]
+    time.sleep(0.5)
+    texts = [c["args"].get("text", "") for c in fake.calls_to("response_url")]
+    assert len(texts) >= 2 and all("<!channel>" not in t and "<@U9>" not in t and "<https" not in t for t in texts)

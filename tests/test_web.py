@@ -144,7 +144,12 @@ def test_review_labels_need_csrf_and_reach_the_eval_export(site):
     make, core, store = site
     client = make()
     _login(client, "Reviewer One")
-    client.get("/ask", params={"q": "Hvem er kontaktperson for Arbeidslivsklassen i Rogaland?"})
+    q = "Hvem er kontaktperson for Arbeidslivsklassen i Rogaland?"
+    assert 'id="answer"' in client.get("/ask", params={"q": q}).text
+    assert store.answers() == []  # a link answers; it writes nothing
+    assert client.post("/ask", data={"q": q}).status_code == 403  # the form needs its CSRF token
+    csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+    assert 'id="answer"' in client.post("/ask", data={"q": q, "csrf": csrf}).text
     (row,) = store.answers()
     assert row["channel"] == "web" and row["user"] == "Reviewer One"
     index = core.live.retriever().index
@@ -176,3 +181,51 @@ def test_review_lists_tentative_answers_on_their_own(site):
     page = client.get("/review?show=tentative").text
     assert "Usikkert spørsmål?" in page and "Sikkert spørsmål?" not in page and "usikkert" in page
     assert "Sikkert spørsmål?" in client.get("/review?show=all").text
+
+
+def test_wrong_tokens_are_throttled_and_then_even_the_right_one_waits(site):
+    make, _, _ = site
+    client = make()
+    codes = [
+        client.post("/login", data={"token": f"guess{i}", "next": "/"}, follow_redirects=False).status_code
+        for i in range(40)
+    ]
+    assert codes[:5] == [303] * 5 and set(codes[5:]) == {429}
+    right = client.post("/login", data={"token": TOKEN, "next": "/"}, follow_redirects=False)
+    assert right.status_code == 429 and COOKIE not in right.cookies
+
+
+def test_logout_revokes_the_session_and_its_csrf_token(site):
+    make, _, _ = site
+    client = make()
+    _login(client)
+    old_cookie = client.cookies.get(COOKIE)
+    csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+    other = make()  # another session with the same name gets its own CSRF token
+    _login(other)
+    assert csrf != other.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    replay = make()
+    replay.cookies.set(COOKIE, old_cookie)
+    assert replay.get("/review", follow_redirects=False).status_code == 303  # the cookie is worthless
+
+
+def test_malformed_input_is_refused_not_a_server_error(site):
+    make, core, _ = site
+    client = make()
+    raw = f"{COOKIE}=Kari|9999999999|søkøåæ".encode()
+    assert client.get("/review", headers=[(b"cookie", raw)], follow_redirects=False).status_code == 303
+    _login(client)
+    doc = next(iter(core.live.retriever().index.docs))
+    assert client.get(f"/doc/{doc}", params={"span": "9" * 5000 + "-1"}).status_code == 200
+
+
+def test_a_short_token_is_refused_at_start(tmp_path):
+    from pydantic import SecretStr
+
+    from avtalebot.errors import ConfigError
+    from web.serve import build_site
+
+    settings = Settings(data_dir=tmp_path / "data", embedder="hash", web_token=SecretStr("x"))
+    with pytest.raises(ConfigError, match="at least 16"):
+        build_site(settings, core=object())

@@ -29,7 +29,7 @@ CSP = (
     "default-src 'self'; script-src 'none'; object-src 'none'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-_SPAN = re.compile(r"^(\d+)-(\d+)$")
+_SPAN = re.compile(r"^(\d{1,9})-(\d{1,9})$")  # bounded: a 5,000-digit number is no offset
 _CITE = re.compile(r"\[(\d+)\]")
 
 
@@ -58,7 +58,7 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
         return TEMPLATES.TemplateResponse(
             request,
             name,
-            {"t": WEB_LABELS[lang], "lang": lang, "user": user, "csrf": auth.csrf(user), **context},
+            {"t": WEB_LABELS[lang], "lang": lang, "user": user, "csrf": auth.csrf(user, request.cookies.get(COOKIE)), **context},
         )
 
     def login_first(request: Request) -> RedirectResponse:
@@ -83,21 +83,27 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
 
     @app.post("/login")
     def login(request: Request, token: str = Form(""), name: str = Form(""), next: str = Form("/")):
+        address = request.client.host if request.client else "?"
+        if not auth.throttle.allowed(address):
+            log.warning("login refused: too many failed attempts (from %s)", address)
+            return PlainTextResponse("too many failed logins: wait a few minutes", status_code=429)
         if not auth.check_token(token):
-            log.warning("failed login from %s", request.client.host if request.client else "?")
+            auth.throttle.failed(address)
+            log.warning("failed login from %s", address)
             return RedirectResponse(f"/login?failed=1&next={quote(_safe_next(next))}", status_code=303)
         response = RedirectResponse(_safe_next(next), status_code=303)
         secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
         cookie = auth.session_cookie(name or "reviewer")
         response.set_cookie(COOKIE, cookie, max_age=SESSION_S, httponly=True, samesite="lax", secure=secure)
-        log.info("login: %s", cookie.split("|")[0])
+        log.info("login: %s", auth.user_from_cookie(cookie))
         return response
 
     @app.post("/logout")
     def logout(request: Request, csrf: str = Form("")):
         user = user_of(request)
-        if user is None or not auth.check_csrf(user, csrf):
+        if user is None or not auth.check_csrf(user, request.cookies.get(COOKIE), csrf):
             return PlainTextResponse("forbidden", status_code=403)
+        auth.end_session(request.cookies.get(COOKIE))  # the cookie is worthless from now on
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE)
         return response
@@ -108,10 +114,23 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
         return login_first(request) if user is None else page(request, "ask.html", user, q="", answer=None)
 
     @app.get("/ask", response_class=HTMLResponse)
-    def ask(request: Request, q: str = ""):
+    def ask_link(request: Request, q: str = ""):
+        """A link to a question answers it; only the form (a POST) puts the answer up for review."""
         user = user_of(request)
         if user is None:
             return login_first(request)
+        if not q.strip():
+            return RedirectResponse("/", status_code=303)
+        answer = answerer.answer(q)
+        return page(request, "ask.html", user, q=q, answer=answer, text=linked_answer(answer))
+
+    @app.post("/ask", response_class=HTMLResponse)
+    def ask(request: Request, q: str = Form(""), csrf: str = Form("")):
+        user = user_of(request)
+        if user is None:
+            return login_first(request)
+        if not auth.check_csrf(user, request.cookies.get(COOKIE), csrf):
+            return PlainTextResponse("forbidden", status_code=403)
         if not q.strip():
             return RedirectResponse("/", status_code=303)
         answer = answerer.answer(q)

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlparse
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
+from web.auth import COOKIE
+
 log = logging.getLogger("avtalebot.web")
 _DOC_LINK = re.compile(r"/doc/([0-9a-f]+)")
 
@@ -38,7 +40,7 @@ def register_review(app: FastAPI, *, store, auth, user_of, page, login_first, li
         link: str = Form(""),
     ):
         user = user_of(request)
-        if user is None or not auth.check_csrf(user, csrf):
+        if user is None or not auth.check_csrf(user, request.cookies.get(COOKIE), csrf):
             return PlainTextResponse("forbidden (log in again)", status_code=403)
         loaded = store.load_answer(answer_id)
         if loaded is None or verdict not in ("right", "wrong"):
@@ -87,7 +89,7 @@ def _passage(answer, cited: str, link: str, live) -> dict | None:
     url = urlparse(link.strip())
     m = _DOC_LINK.search(url.path)
     span = parse_qs(url.query).get("span", [""])[0]
-    if not m or not re.fullmatch(r"\d+-\d+", span):
+    if not m or not re.fullmatch(r"\d{1,9}-\d{1,9}", span):
         return None
     index = live.retriever().index
     doc = index.docs.get(m.group(1))

@@ -97,14 +97,25 @@ def compose(
     notes = status_notes(cites.items, index.docs, status, lang)
     # a tentative answer says so first: the best passage found, not a claim that it answers
     hedge = [label(lang, "tentative")] if decision.tentative else []
-    text = "\n\n".join(hedge + lines + notes)
-    if len(text) > MAX_ANSWER:  # notes are short; a long first quote was cut to fit above
-        text = clip(text, MAX_ANSWER)
+    # the quotes give way when the whole is too long: the hedge and the notes are never cut
+    room = MAX_ANSWER - sum(len(x) + 2 for x in hedge + notes)
+    body = "\n\n".join(lines)
+    if len(body) > room:
+        body = clip(body, max(120, room))
+    text = "\n\n".join([*hedge, body, *notes])
     return Answer(text, tuple(cites.items), False, decision.tentative, lang=lang, snapshot=index.snapshot_id)
 
 
 def status_notes(citations: list[Citation], docs: dict[str, dict], status, lang: str) -> list[str]:
+    """Notes under an answer: a cited document that addresses a language model (a warning, first),
+    one no longer in force (its status and validity or its successor)."""
     notes, done = [], set()
+    for c in citations:
+        phrases = docs.get(c.doc_id, {}).get("meta", {}).get("addressed_to_model") or ()
+        if phrases and ("model", c.doc_id) not in done:
+            done.add(("model", c.doc_id))
+            marks = "".join(f"[{x.n}]" for x in citations if x.doc_id == c.doc_id)
+            notes.append(f"⚠ {marks} " + label(lang, "addressed_to_model").format(phrase=phrases[0][:60]))
     for c in citations:
         if not c.status or c.doc_id in done:
             continue

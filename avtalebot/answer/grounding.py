@@ -1,9 +1,11 @@
 """Every generated sentence checked against the passages it cites, before anyone sees it.
 
-A sentence must cite at least one passage it was given, and every number, date, amount,
-percentage, e-mail address and capitalised name in it must occur in one of the passages it cites —
-after normalising the forms ('1. januar 2025' = '01.01.2025' = '1 January 2025'; '70,5 %' =
-'70.5%'; '248 056' = '248056'; spacing and case)."""
+A sentence must cite at least one passage it was given, and every date, e-mail address and
+capitalised name in it must occur in one of the passages it cites — after normalising the forms
+('1. januar 2025' = '01.01.2025' = '1 January 2025'), names as whole words ('Dram' is not in
+'Drammen'). Its numbers (number words included) with their units, its content words and its
+negation are checked as support.py says. The sentence is made inert first, so what is checked is
+what is shown."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from avtalebot.answer.support import inert, negation_problem, quantity_problem, share_problem
 from ingest.dates import MONTHS
 
 _EN_MONTHS = {m: i for i, m in enumerate(
@@ -83,16 +86,19 @@ class Evidence:
     numbers: frozenset[str]
     emails: frozenset[str]
     folded: str
+    plain: str  # the text with dates and e-mail addresses taken out (their digits are no quantities)
 
     @classmethod
     def of(cls, text: str) -> Evidence:
         dates, rest = _dates(text)
         emails = {e.lower() for e in _EMAIL.findall(text)}
-        return cls(text, frozenset(dates), frozenset(_numbers(_EMAIL.sub(" ", rest))), frozenset(emails),
-                   " ".join(text.casefold().split()))  # fmt: skip
+        plain = _EMAIL.sub(" ", rest)
+        return cls(text, frozenset(dates), frozenset(_numbers(plain)), frozenset(emails),
+                   " ".join(text.casefold().split()), plain)  # fmt: skip
 
 
-def check(sentence: str, passages: dict[int, Evidence]) -> Checked:
+def check(sentence: str, passages: dict[int, Evidence], question: str = "") -> Checked:
+    sentence = inert(sentence)
     cites = tuple(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence)))
     if not cites:
         return Checked(sentence, cites, False, "no citation")
@@ -110,14 +116,38 @@ def check(sentence: str, passages: dict[int, Evidence]) -> Checked:
         if not any(e in p.emails for p in cited):
             return Checked(sentence, cites, False, "e-mail address not in the cited passages")
     rest = _EMAIL.sub(" ", rest)
-    for n in sorted(_numbers(rest)):
-        if not any(n in p.numbers for p in cited):
-            return Checked(sentence, cites, False, f"number {n} not in the cited passages")
+    problem = quantity_problem(rest, [p.plain for p in cited])
+    if problem:
+        return Checked(sentence, cites, False, problem)
     words = _NAME.findall(rest)
     first = re.match(r"\W*(\w+)", rest)
     for w in words:
-        if first and w == first.group(1) and rest.strip().startswith(w):
-            continue  # a sentence's first word is capitalised anyway
-        if not any(w.casefold() in p.folded for p in cited):
+        if first and w == first.group(1) and rest.strip().startswith(w) and _common_word(w, cited, question):
+            continue  # a sentence's first word is capitalised anyway (but a made-up name is not let in)
+        if not any(_has_word(w, p.folded) for p in cited):
             return Checked(sentence, cites, False, f"name '{w}' not in the cited passages")
+    texts = [p.text for p in cited]
+    problem = share_problem(body, texts, question) or negation_problem(body, texts)
+    if problem:
+        return Checked(sentence, cites, False, problem)
     return Checked(sentence, cites, True)
+
+
+def _has_word(word: str, folded: str) -> bool:
+    """A name as a whole word (a genitive -s allowed), not a fragment of a longer one."""
+    w = word.casefold()
+    forms = {w, w[:-1]} if w.endswith("s") and len(w) > 3 else {w}
+    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in forms)
+
+
+def _common_word(word: str, cited: list[Evidence], question: str) -> bool:
+    """A capitalised first word that is an ordinary word: a function word ('Det'), or a word of the
+    passages or the question in any form ('Kurset', 'Aldersgrensen'). A name there ('Kenneth') must
+    be found like any other name."""
+    from avtalebot.text import STOPWORDS, content_terms, stem
+
+    w = word.casefold()
+    if w in STOPWORDS or len(w) <= 3:
+        return True
+    root = stem(w)
+    return root in content_terms(question) or any(root in p.folded for p in cited)

@@ -38,6 +38,7 @@ LABELS = {
         "long_question": "(Spørsmålet var svært langt; jeg leste de første {n} tegnene.)",
         "this_question": "svaret på akkurat dette",
         "tentative": "Usikkert svar – dette er det nærmeste jeg fant:",
+        "addressed_to_model": "dokumentet inneholder tekst rettet til en språkmodell («{phrase}»): les sitatet med varsomhet",
     },
     "nn": {
         "quotes_only": "(Sitat frå avtalane – den skrivne teksten kunne ikkje kontrollerast mot kjeldene.)",
@@ -74,6 +75,7 @@ LABELS = {
         "long_question": "(Spørsmålet var svært langt; eg las dei første {n} teikna.)",
         "this_question": "svaret på akkurat dette",
         "tentative": "Usikkert svar – dette er det nærmaste eg fann:",
+        "addressed_to_model": "dokumentet inneheld tekst retta til ein språkmodell («{phrase}»): les sitatet med varsemd",
     },
     "en": {
         "quotes_only": "(Quotes from the agreements – the written answer could not be checked against its sources.)",
@@ -110,6 +112,7 @@ LABELS = {
         "long_question": "(The question was very long; I read its first {n} characters.)",
         "this_question": "the answer to this question",
         "tentative": "Uncertain answer – this is the closest I found:",
+        "addressed_to_model": "the document holds text addressed to a language model («{phrase}»): read the quote with care",
     },
 }
 

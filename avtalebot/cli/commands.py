@@ -157,6 +157,8 @@ def cmd_status(settings: Settings, args) -> int:
         print(
             f"    chunks: {r['chunks']} | indexed at: {r['indexed_at']} | sha256: {r['content_hash'][:16]}…"
         )
+        if r["addressed_to_model"]:
+            print(f"    ⚠ text addressed to a language model: «{r['addressed_to_model'][0]}» (never given to a model)")
     return 0
 
 

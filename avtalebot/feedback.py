@@ -6,6 +6,7 @@ Core, not Slack: the CLI exports it, `avtalebot calibrate --feedback` learns fro
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -87,13 +88,21 @@ class FeedbackStore:
             row = self._db.execute("SELECT user FROM answers WHERE id=?", (answer_id,)).fetchone()
         return row[0] if row else None
 
-    def add_feedback(self, answer_id: str, vote: str, user: str) -> None:
+    def add_feedback(self, answer_id: str, vote: str, user: str) -> bool:
+        """One vote per user per answer, the last one counts; a vote that is not 👍/👎 or on an
+        answer never given is refused (False), not stored."""
+        if vote not in ("up", "down") or not re.fullmatch(r"[0-9a-f]{16}", answer_id or "") or len(user) > 64:
+            return False
         with self._lock:
+            if self._db.execute("SELECT 1 FROM answers WHERE id=?", (answer_id,)).fetchone() is None:
+                return False
+            self._db.execute("DELETE FROM feedback WHERE answer_id=? AND user=?", (answer_id, user))
             self._db.execute(
                 "INSERT INTO feedback (answer_id, vote, user, created_at) VALUES (?,?,?,?)",
                 (answer_id, vote, user, _now()),
             )
             self._db.commit()
+        return True
 
     def records(self) -> list[dict]:
         """Every vote with the question and the answer it was given on (citations included)."""

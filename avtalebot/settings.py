@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_api_version: str = "2024-10-21"  # Azure OpenAI only
     llm_timeout_s: float = 20.0  # the per-question budget; past it, the extractive answer
+    slack_user_rate_per_min: int = 10  # questions answered per user per minute in Slack (0: no limit)
     llm_stream: bool = True  # stream generated answers into Slack (servers without SSE: false)
     admin_users: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_channel: str | None = None

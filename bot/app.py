@@ -18,7 +18,7 @@ from avtalebot.errors import ConfigError
 from avtalebot.feedback import FeedbackStore
 from avtalebot.settings import Settings
 from bot.admin import Admin
-from bot.dedupe import Deduper
+from bot.dedupe import Deduper, RateLimit
 from bot.handlers import Gate, register
 from bot.service import BotService
 
@@ -61,5 +61,7 @@ def build_bolt_app(
         answerer=answerer, live=live, store=store, public_url=settings.public_url, stream=settings.llm_stream
     )
     admin = Admin(settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or "")
-    register(app, service=service, gate=Gate(settings, Deduper()), admin=admin)
+    deliveries = Deduper(path=Path(settings.data_dir) / "deliveries.sqlite")  # survives a restart
+    gate = Gate(settings, deliveries, RateLimit(settings.slack_user_rate_per_min, 60.0))
+    register(app, service=service, gate=gate, admin=admin)
     return app, service

@@ -9,7 +9,7 @@ from avtalebot.settings import Settings
 from avtalebot.text import detect_lang
 from bot.blocks import answer_blocks, fallback_text, source_view
 from bot.contact_blocks import contact_blocks, contacts_fallback
-from bot.dedupe import Deduper
+from bot.dedupe import Deduper, RateLimit
 from bot.duty_blocks import duties_fallback, duty_blocks
 from bot.labels import bot_label
 from bot.service import BotService, clean_question
@@ -20,11 +20,17 @@ DUTY_VERBS = {"plikter": "nb", "plikt": "nb", "pliktar": "nn", "duties": "en", "
 
 
 class Gate:
-    """Which events get answered: allowed channels, no bots, each message once."""
+    """Which events get answered: allowed channels, no bots, each message once, each user within
+    the rate limit."""
 
-    def __init__(self, settings: Settings, deduper: Deduper) -> None:
+    def __init__(self, settings: Settings, deduper: Deduper, rate: RateLimit | None = None) -> None:
         self._allowed = set(settings.allowed_channels)
         self._dedupe = deduper
+        self._rate = rate or RateLimit(0)
+
+    def rate(self, user: str) -> str:
+        """'ok', 'limited' (tell the user once) or 'quiet'."""
+        return self._rate.check(user)
 
     def allows(self, event: dict, body: dict, context) -> bool:
         channel = event.get("channel", "")
@@ -47,8 +53,21 @@ class Gate:
 
 
 def register(app, *, service: BotService, gate: Gate, admin) -> None:
+    def over_rate(client, event: dict) -> bool:
+        """Every path that answers goes through here: a user past the limit is told once, then
+        ignored until the window has passed."""
+        verdict = gate.rate(event.get("user", ""))
+        if verdict == "limited":
+            log.warning("rate limit: user %s", event.get("user", ""))
+            kwargs = {"thread_ts": event["thread_ts"]} if event.get("thread_ts") else {}
+            client.chat_postEphemeral(
+                channel=event["channel"], user=event.get("user", ""),
+                text=bot_label(detect_lang(event.get("text", "")), "rate_limited"), **kwargs,
+            )  # fmt: skip
+        return verdict != "ok"
+
     def on_mention(event, body, client, context):
-        if not gate.allows(event, body, context):
+        if not gate.allows(event, body, context) or over_rate(client, event):
             return
         previous = None
         if event.get("thread_ts"):
@@ -79,7 +98,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
             return
         bot_user = context.get("bot_user_id") or ""
         if event.get("channel_type") == "im":
-            if gate.allows(event, body, context):
+            if gate.allows(event, body, context) and not over_rate(client, event):
                 service.reply(
                     client,
                     question=clean_question(event.get("text", "")),
@@ -95,7 +114,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         answered, previous = service.thread_context(
             client, event["channel"], thread_ts, event["ts"], bot_user, context.get("bot_id")
         )
-        if answered and gate.allows(event, body, context):
+        if answered and gate.allows(event, body, context) and not over_rate(client, event):
             service.reply(
                 client,
                 question=clean_question(event.get("text", "")),
@@ -117,6 +136,11 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
     def answer_command(respond, command):
         question = clean_question(command.get("text") or "")
         if not question or not gate.first_command(command):
+            return
+        verdict = gate.rate(command.get("user_id", ""))
+        if verdict != "ok":
+            if verdict == "limited":
+                respond(response_type="ephemeral", text=bot_label(detect_lang(question), "rate_limited"))
             return
         verb, _, rest = question.partition(" ")
         if verb.casefold() in CONTACT_VERBS:
@@ -221,9 +245,11 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
 
     def feedback(ack, body, client):
         ack()
-        answer_id, vote = body["actions"][0]["value"].rsplit(":", 1)
+        answer_id, _, vote = str(body["actions"][0].get("value", "")).rpartition(":")
         user = body["user"]["id"]
-        service.store.add_feedback(answer_id, vote, user)
+        if not service.store.add_feedback(answer_id, vote, user):
+            log.warning("feedback refused: not a vote on an answer given")
+            return
         loaded = service.store.load_answer(answer_id)
         lang = loaded[1].lang if loaded else "nb"
         channel = (body.get("channel") or {}).get("id")

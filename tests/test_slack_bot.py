@@ -281,3 +281,28 @@ def test_fact_view_notification_texts_are_escaped(bot, fake):
     time.sleep(0.5)
     texts = [c["args"].get("text", "") for c in fake.calls_to("response_url")]
     assert len(texts) >= 2 and all("<!channel>" not in t and "<@U9>" not in t and "<https" not in t for t in texts)
+
+
+def test_a_user_past_the_rate_limit_is_told_once_and_a_replay_after_a_restart_is_not_answered(fake, e5_data, e5_embedder):
+    from tests.slack_harness import Bot, bot_settings
+
+    first = Bot(bot_settings(e5_data, fake, slack_user_rate_per_min=3), e5_embedder, fake)
+    try:
+        for i in range(6):
+            first.send_event(mention("Hva er YrkesKomp?", f"{3000 + i}.000", thread_ts=f"{3000 + i}.000"), f"EvRate{i}")
+        fake.wait_for("chat.postMessage", 3)
+        time.sleep(1.0)
+        assert len(fake.calls_to("chat.postMessage")) == 3
+        told = fake.calls_to("chat.postEphemeral")
+        assert len(told) == 1 and "mange spørsmål" in told[0]["args"]["text"]
+    finally:
+        first.stop()
+    restarted = Bot(bot_settings(e5_data, fake), e5_embedder, fake)
+    try:
+        restarted.send_event(mention("Hva er YrkesKomp?", "3000.000", thread_ts="3000.000"), "EvRate0")  # a replay
+        restarted.send_event(mention("Hva er YrkesKomp?", "3100.000"), "EvFresh")
+        fake.wait_for("chat.postMessage", 4)
+        time.sleep(1.0)
+        assert len(fake.calls_to("chat.postMessage")) == 4  # only the fresh one
+    finally:
+        restarted.stop()

@@ -31,3 +31,7 @@ class InputError(AvtalebotError):
 
 class IndexCorruptError(AvtalebotError):
     """A snapshot is incomplete (its parts disagree); it must be rebuilt."""
+
+
+class StorageError(AvtalebotError):
+    """A store in the data dir cannot be opened or written (damaged, read-only, locked)."""

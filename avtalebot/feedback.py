@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from avtalebot.errors import StorageError
 from avtalebot.types import Answer, Citation
 
 _SCHEMA = """
@@ -28,16 +29,31 @@ CREATE TABLE IF NOT EXISTS reviews (
 """
 
 
+def _storage_message(path: Path, exc: Exception) -> str:
+    """One line: which file, what is wrong, what to do."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        fix = "make the data dir writable for this user (or set AVTALEBOT_DATA_DIR)"
+    elif "locked" in text:
+        fix = "another process holds it; stop it or wait"
+    else:
+        fix = "move the file aside (a new one is started; its records are lost) or restore it from a backup"
+    return f"cannot use {path} ({text or type(exc).__name__}): {fix}"
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        self._db.executescript(_SCHEMA)
-        self._migrate()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            self._db.executescript(_SCHEMA)
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(_storage_message(path, exc)) from exc
         self._lock = threading.Lock()
 
     def _migrate(self) -> None:

@@ -39,3 +39,37 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
             }
         )
     return rows, snapshot_id
+
+
+def check_data_dir(layout: Layout) -> list[str]:
+    """`avtalebot status --check`: every problem in the data dir, one line each with what to do."""
+    import sqlite3
+
+    from avtalebot.errors import IndexCorruptError
+    from vectorstore.index import verify_snapshot
+    from vectorstore.snapshots import read_pointer
+
+    found = []
+    live = read_pointer(layout)
+    if live is None:
+        found.append(f"no index in {layout.root}: run `avtalebot ingest <folder>`")
+    else:
+        try:
+            verify_snapshot(layout, live)
+        except IndexCorruptError as exc:
+            found.append(str(exc))
+    for name in ("feedback.sqlite", "deliveries.sqlite"):
+        path = layout.root / name
+        if not path.exists():
+            continue
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            found.append(f"{path} is damaged ({verdict[:80]}): move it aside; a new one is started (its records are lost)")
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 import time
@@ -12,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from avtalebot.collect import FoundFile, collect
-from avtalebot.errors import AvtalebotError, EmbedderMismatchError, InputError
+from avtalebot.errors import AvtalebotError, EmbedderMismatchError, IndexCorruptError, InputError
 from avtalebot.settings import Settings
 from avtalebot.sync_log import LAST_SYNC, keep_last
 from avtalebot.text import split_sentences
@@ -23,7 +24,7 @@ from ingest.units import unit_texts
 from vectorstore.cache import EmbeddingCache
 from vectorstore.chunktable import ChunkTable
 from vectorstore.embedders import NamedEmbeddings
-from vectorstore.index import build_snapshot, drop_snapshot_data
+from vectorstore.index import build_snapshot, drop_snapshot_data, verify_snapshot
 from vectorstore.reader import read_chunk_table, read_manifest
 from vectorstore.snapshots import (
     Layout,
@@ -35,6 +36,8 @@ from vectorstore.snapshots import (
     write_pointer,
 )
 from vectorstore.texts import TextStore
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 KEEP_SNAPSHOTS = 3
@@ -189,7 +192,13 @@ class Syncer:
         live = read_pointer(self._layout)
         if live is None or live not in list_snapshots(self._layout):
             return _State(self._layout, None, {})
-        manifest = read_manifest(self._layout, live)
+        try:
+            verify_snapshot(self._layout, live)
+            manifest = read_manifest(self._layout, live)
+        except (IndexCorruptError, OSError, ValueError) as exc:
+            # a damaged live snapshot is not built on: every file is read again (embeddings are cached)
+            log.warning("%s: rebuilding from the files", exc)
+            return _State(self._layout, None, {})
         if manifest["embedder"] != self._embedder.name and not rebuild:
             raise EmbedderMismatchError(
                 f"the index was built with '{manifest['embedder']}' but '{self._embedder.name}' is "

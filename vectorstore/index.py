@@ -22,6 +22,7 @@ from vectorstore.cache import EmbeddingCache, embed_with_cache
 from vectorstore.chroma_store import DenseIndex, close_client, make_client
 from vectorstore.chunktable import ChunkTable, write_chunk_table
 from vectorstore.embedders import NamedEmbeddings
+from vectorstore.integrity import checksums, database_problems, problems
 from vectorstore.keyword import KeywordBuilder, KeywordIndex
 from vectorstore.reader import read_chunk_table, read_manifest, read_settings
 from vectorstore.snapshots import (
@@ -155,6 +156,7 @@ def build_snapshot(
     write_texts(building / "texts.sqlite", ((doc_id, text_of(doc_id)) for doc_id in docs), docs.items())
     write_chunk_table(building / "chunks.json", chunks, unit_rows if units is not None else None)
     manifest = {
+        "checksums": checksums(building),
         "snapshot_id": snapshot_id,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "embedder": embedder.name,
@@ -221,12 +223,38 @@ def load_index(
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
+    verify_snapshot(layout, snapshot_id)
     with ExitStack() as opened:  # a refused load lets go of what it opened, as closing an index does
-        texts = TextStore(path / "texts.sqlite")
-        opened.callback(texts.close)
-        index = _open(settings, layout, embedder, snapshot_id, path, texts, opened)
+        try:
+            texts = TextStore(path / "texts.sqlite")
+            opened.callback(texts.close)
+            index = _open(settings, layout, embedder, snapshot_id, path, texts, opened)
+        except (EmbedderMismatchError, IndexCorruptError):
+            raise
+        except Exception as exc:  # a damaged part the digests did not cover (Chroma's files, old snapshots)
+            raise IndexCorruptError(_damaged(layout, snapshot_id, f"{type(exc).__name__}: {str(exc)[:120]}")) from exc
         opened.pop_all()
     return index
+
+
+def verify_snapshot(layout: Layout, snapshot_id: str) -> None:
+    """Raises IndexCorruptError, in one line naming the damaged file and the fix, unless every file
+    of the snapshot is as it was written."""
+    path = layout.snapshot(snapshot_id)
+    try:
+        manifest = read_settings(layout, snapshot_id)
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(_damaged(layout, snapshot_id, f"its manifest cannot be read ({type(exc).__name__})")) from exc
+    found = problems(path, manifest.get("checksums")) or database_problems(path)
+    if found:
+        raise IndexCorruptError(_damaged(layout, snapshot_id, "; ".join(found[:3])))
+
+
+def _damaged(layout: Layout, snapshot_id: str, what: str) -> str:
+    return (
+        f"the index snapshot {snapshot_id} in {layout.root} is damaged ({what}); "
+        "the next `avtalebot ingest <folder>` rebuilds it (or run `avtalebot ingest --rebuild <folder>`)"
+    )
 
 
 def _open(

@@ -66,7 +66,7 @@ class KeywordIndex:
         if not terms or not self.ids:
             return []
         k = min(k, len(self.ids))
-        docs, scores = self._retriever.retrieve([terms], k=k, show_progress=False, n_threads=1)
+        docs, scores = self._retriever.retrieve([terms], k=k, show_progress=False, n_threads=0)  # 1 starts a thread pool per query
         out = []
         for idx, score in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True):
             if score > 0:

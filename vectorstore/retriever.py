@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from avtalebot.errors import IndexCorruptError
 from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.embedders import NamedEmbeddings
@@ -109,18 +110,27 @@ class LiveIndex:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._retriever: HybridRetriever | None = None
+        self._refused: str | None = None  # a damaged snapshot already reported
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the live snapshot; a question keeps the one it started with."""
         current = self._retriever
         pointer = read_pointer(self._layout)
-        if current is not None and pointer == current.index.snapshot_id:
+        if current is not None and pointer in (current.index.snapshot_id, self._refused):
             return current
         with self._lock:
             current = self._retriever
             pointer = read_pointer(self._layout)
             if current is None or pointer != current.index.snapshot_id:
-                index = load_index(self._settings, self._layout, self._embedder, pointer)
+                try:
+                    index = load_index(self._settings, self._layout, self._embedder, pointer)
+                except IndexCorruptError as exc:
+                    if current is None:
+                        raise
+                    if pointer != self._refused:  # said once per damaged snapshot
+                        log.error("%s; still answering from snapshot %s", exc, current.index.snapshot_id)
+                        self._refused = pointer
+                    return current
                 if current is not None:  # questions in flight keep it for a while; then release it
                     timer = threading.Timer(self.GRACE_S, current.index.close)
                     timer.daemon = True

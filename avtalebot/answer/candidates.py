@@ -9,6 +9,7 @@ the passage it came from. All of them are scored by the same scorer in the next 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from avtalebot.answer.facts import describe_contact, validity_line
 from avtalebot.answer.labels import label
@@ -17,6 +18,8 @@ from ingest.units import Unit, list_items, units_of
 from vectorstore.index import LoadedIndex
 from vectorstore.retriever import Hit
 
+# A chunk's units depend on its text alone; the same chunks come up question after question.
+_units_of = lru_cache(maxsize=8_192)(lambda text, start, end: tuple(units_of(text, start, end)))
 MAX_DOC_CHUNKS = 40  # a document's chunks all join the pool when it is among the best (up to this many)
 POOL_DOCS = 2
 FACT_DOCS = 3
@@ -101,7 +104,7 @@ def leadin_text(doc_text: str, unit: Unit) -> str:
 
 def unit_candidates(index: LoadedIndex, chunk: Chunk, rank: int | None) -> list[Candidate]:
     doc_text = index.doc_text(chunk.doc_id)
-    units = units_of(doc_text, chunk.start, chunk.end)
+    units = _units_of(doc_text, chunk.start, chunk.end)
     out = []
     for unit, row in zip(units, _unit_rows(index, chunk, units), strict=True):
         text = leadin_text(doc_text, unit) if unit.kind == "leadin" else doc_text[unit.start : unit.end]
@@ -117,7 +120,7 @@ def _source_unit(index: LoadedIndex, doc_id: str, start: int, end: int) -> tuple
     if chunk is None:
         return None
     chunk = index.with_text(chunk)
-    units = units_of(index.doc_text(doc_id), chunk.start, chunk.end)
+    units = _units_of(index.doc_text(doc_id), chunk.start, chunk.end)
     rows = _unit_rows(index, chunk, units)
     best, overlap = None, 0
     for unit, row in zip(units, rows, strict=True):

@@ -148,6 +148,7 @@ def _trigrams(word: str) -> frozenset[str]:
     return frozenset(word[i : i + 3] for i in range(len(word) - 2))
 
 
+@lru_cache(maxsize=100_000)  # the same words of an index meet the same question words again
 def similar(a: str, b: str) -> bool:
     """Compounds and cognates: 'plassar' in 'sommarjobbplassar', 'coordinator' ~ 'koordinator'."""
     if len(a) < 5 or len(b) < 5:

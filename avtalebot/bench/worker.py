@@ -161,19 +161,24 @@ def phase_naive(size: int, work: Path, queries: int) -> dict:
     return {"size": size, **naive_quality(files, rows, work / f"naive-{size}", work)}
 
 
-def naive_quality(files: list[Path], rows: list[dict], persist: Path, work: Path) -> dict:
+def naive_quality(
+    files: list[Path], rows: list[dict], persist: Path, work: Path,
+    embedder_spec: str = "sentence-transformers:all-MiniLM-L6-v2",
+) -> dict:
+    """The naive setup on labelled questions: right when its top chunk (`naive_top1_accuracy`) or its
+    four top chunks together (`naive_accuracy`) hold an expected string and come from the right file."""
     from avtalebot.settings import Settings
     from vectorstore.cache import EmbeddingCache
     from vectorstore.embedders import build_embedder
     from vectorstore.naive import NaiveRAG
 
     shutil.rmtree(persist, ignore_errors=True)
-    embedder = build_embedder(Settings(embedder="sentence-transformers:all-MiniLM-L6-v2"))
-    cache = EmbeddingCache(work / "cache" / "naive.sqlite")
+    embedder = build_embedder(Settings(embedder=embedder_spec))
+    cache = EmbeddingCache(work / "cache" / ("naive.sqlite" if "MiniLM" in embedder_spec else f"naive-{embedder.name}.sqlite"))
     rag = NaiveRAG(persist, embedder, cache)
     rag.build(files)
     inscope = [r for r in rows if r.get("source")]
-    correct = top4 = 0
+    correct = top4 = top1 = 0
     latencies = []
     for r in inscope:
         t0 = time.perf_counter()
@@ -183,11 +188,15 @@ def naive_quality(files: list[Path], rows: list[dict], persist: Path, work: Path
         sources = {s for s, _ in hits}
         top4 += r["source"] in sources
         correct += r["source"] in sources and any(a.lower() in answer for a in r["answer_any"])
+        if hits:
+            best_source, best = hits[0]
+            top1 += best_source == r["source"] and any(a.lower() in best.lower() for a in r["answer_any"])
     rag.close()
     cache.close()
     n = max(1, len(inscope))
     return {
         "naive_accuracy": round(correct / n, 4),
+        "naive_top1_accuracy": round(top1 / n, 4),
         "naive_top4": round(top4 / n, 4),
         "naive_latency_ms": _pcts(latencies) if latencies else None,
         "naive_abstention_out_of_scope": 0.0 if len(inscope) < len(rows) else None,

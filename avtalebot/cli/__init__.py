@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         help="index these folders first (in an index of their own) and answer from them",
     )
     ev.add_argument("--show-wrong", action="store_true", help="list each miss: question, expected, answer, cited")
+    ev.add_argument(
+        "--naive",
+        action="append",
+        choices=["e5-small", "minilm"],
+        help="also measure the naive setup (500-character chunks, its top chunks as the answer) on the "
+        "--corpus files with this embedder (repeatable; needs the bench extra)",
+    )
     ev.add_argument("--json", action="store_true")
 
     ca = sub.add_parser(
@@ -79,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("status", help="list the indexed documents")
     st.add_argument("--json", action="store_true")
+    st.add_argument("--check", action="store_true", help="verify the data dir: snapshot files, databases")
 
     co = sub.add_parser("contacts", help="the contact directory: who the agreements list, with sources")
     co.add_argument("query", nargs="*", help="words to match in name, role, organisation, county or agreement")

@@ -143,6 +143,15 @@ def cmd_status(settings: Settings, args) -> int:
     from avtalebot.status import document_rows
     from vectorstore.snapshots import Layout
 
+    if args.check:
+        from avtalebot.status import check_data_dir
+
+        found = check_data_dir(Layout(Path(settings.data_dir)))
+        for line in found:
+            print(f"PROBLEM {line}")
+        print("data dir: " + (f"{len(found)} problem(s)" if found else "all checks passed"))
+        return 1 if found else 0
+
     rows, snapshot_id = document_rows(Layout(Path(settings.data_dir)), date.today())
     if args.json:
         print(json.dumps({"snapshot": snapshot_id, "documents": rows}, ensure_ascii=False))

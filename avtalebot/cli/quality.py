@@ -78,6 +78,8 @@ def cmd_eval(settings: Settings, args) -> int:
     stats = getattr(app.answerer, "stats", None)  # the generated answerer: sentences kept and dropped
     if stats is not None:
         result["generated"] = dict(sorted(stats.items()))
+    if args.naive:
+        result["naive"] = _naive(settings, args, rows)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -86,11 +88,30 @@ def cmd_eval(settings: Settings, args) -> int:
         print(f"{mark} {d['id']}: {d['q']}  ({d['latency_ms']} ms)")
     print()
     print_summary(result, "Results")
+    for spec, figures in result.get("naive", {}).items():
+        print(f"  naive setup ({spec}): " + "  ".join(f"{k} {v}" for k, v in figures.items()))
     for reason, n in result.get("generated", {}).items():
         print(f"  generated sentences — {reason}: {n}")
     if args.show_wrong:
         print_wrong(result["details"])
     return 0
+
+
+def _naive(settings: Settings, args, rows: list[dict]) -> dict:
+    """The naive setup beside ours on the same files and questions."""
+    from avtalebot.bench.worker import naive_quality
+
+    if not args.corpus:
+        raise InputError("--naive needs --corpus: the files the naive setup indexes")
+    files = sorted(f for d in args.corpus for f in Path(d).rglob("*") if f.is_file() and not f.name.startswith("."))
+    work = Path(settings.data_dir) / "corpora" / "naive"
+    out = {}
+    for spec in args.naive:
+        embedder = "sentence-transformers:all-MiniLM-L6-v2" if spec == "minilm" else spec
+        print(f"naive setup with {spec}: indexing {len(files)} files …", file=sys.stderr)
+        figures = naive_quality(files, rows, work / spec, work, embedder_spec=embedder)
+        out[spec] = {k: v for k, v in figures.items() if k != "naive_abstention_out_of_scope"}
+    return out
 
 
 def _set_examples(settings: Settings, qset, embedder, scorer) -> list:

@@ -91,14 +91,14 @@ def _serve_the_site(cli: list[str], tmp_path) -> None:
     from tests.conftest import free_port
 
     port = free_port()
-    env = {**os.environ, "AVTALEBOT_WEB_TOKEN": "cli-test-token"}
+    env = {**os.environ, "AVTALEBOT_WEB_TOKEN": "cli-test-token-long-enough"}
     proc = subprocess.Popen([*cli, "web", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline, body = time.time() + 120, ""
         while time.time() < deadline:
             try:
                 req = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/documents", headers={"Authorization": "Bearer cli-test-token"}
+                    f"http://127.0.0.1:{port}/documents", headers={"Authorization": "Bearer cli-test-token-long-enough"}
                 )
                 with urllib.request.urlopen(req, timeout=5) as resp:
                     body = resp.read().decode()

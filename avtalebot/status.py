@@ -43,10 +43,9 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
 
 def check_data_dir(layout: Layout) -> list[str]:
     """`avtalebot status --check`: every problem in the data dir, one line each with what to do."""
-    import sqlite3
-
     from avtalebot.errors import IndexCorruptError
     from vectorstore.index import verify_snapshot
+    from vectorstore.integrity import sqlite_verdict
     from vectorstore.snapshots import read_pointer
 
     found = []
@@ -62,14 +61,7 @@ def check_data_dir(layout: Layout) -> list[str]:
         path = layout.root / name
         if not path.exists():
             continue
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                db.close()
-        except sqlite3.DatabaseError as exc:
-            verdict = str(exc)
+        verdict = sqlite_verdict(path)
         if verdict != "ok":
             found.append(f"{path} is damaged ({verdict[:80]}): move it aside; a new one is started (its records are lost)")
     return found

@@ -42,21 +42,26 @@ def problems(folder: Path, expected: dict[str, list] | None) -> list[str]:
     return found
 
 
-def database_problems(folder: Path) -> list[str]:
-    """Chroma's database has no digest (Chroma writes to it): SQLite's own quick check instead,
-    read-only, so a cut or overwritten file is found before Chroma trips over it."""
+def sqlite_verdict(path: Path) -> str:
+    """SQLite's own quick check, read-only: 'ok', or what is wrong with the file."""
     import sqlite3
 
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return db.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+
+
+def database_problems(folder: Path) -> list[str]:
+    """Chroma's database has no digest (Chroma writes to it): SQLite's quick check instead, so a cut
+    or overwritten file is found before Chroma trips over it."""
     found = []
     for f in sorted((folder / "chroma").glob("*.sqlite3")) if (folder / "chroma").is_dir() else []:
-        try:
-            db = sqlite3.connect(f"file:{f}?mode=ro", uri=True)
-            try:
-                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                db.close()
-        except sqlite3.DatabaseError as exc:
-            verdict = str(exc)
+        verdict = sqlite_verdict(f)
         if verdict != "ok":
             found.append(f"{f.relative_to(folder).as_posix()}: {verdict[:80]}")
     return found

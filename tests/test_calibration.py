@@ -78,6 +78,21 @@ def test_feedback_turns_rated_passages_into_labels(answerer):
     assert feedback_examples(answerer, [{"vote": "up", "question": q, "citations": []}]) == []
 
 
+def test_many_votes_on_one_answer_are_one_example_decided_by_the_majority(answerer):
+    q = "Hvem signerte avtalen for Østfold fylkeskommune?"
+    cites = [c.to_dict() for c in answerer.answer(q).citations[:1]]
+    rec = {"question": q, "citations": cites, "answer_id": "a" * 16}
+    votes = [rec | {"vote": "down", "user": f"U{n}"} for n in range(50)] + [rec | {"vote": "up", "user": "V"}]
+    (only,) = feedback_examples(answerer, votes)
+    assert only.y.sum() == 0 and np.count_nonzero(only.weight) == np.count_nonzero(
+        feedback_examples(answerer, [rec | {"vote": "up"}])[0].y
+    )
+    tie = [rec | {"vote": "up", "user": "A"}, rec | {"vote": "down", "user": "B"}]
+    assert feedback_examples(answerer, tie) == []  # a tie teaches nothing
+    other = rec | {"answer_id": "b" * 16, "vote": "up"}
+    assert len(feedback_examples(answerer, votes + [other])) == 2
+
+
 def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameters(
     answerer, settings, tmp_path, monkeypatch, capsys
 ):

@@ -87,12 +87,12 @@ def labelled_examples(
 
 def feedback_examples(answerer: ExtractiveAnswerer, records: Iterable[dict]) -> list[Example]:
     """Feedback on answers: a 👍 answer's cited passages count as positives (the other candidates as
-    negatives), a 👎 answer's cited passages as negatives (the others stay unlabelled)."""
+    negatives), a 👎 answer's cited passages as negatives (the others stay unlabelled).
+    One example per answer, whatever the number of votes on it: the majority of its votes decides
+    (a tie teaches nothing), so that many votes on one answer cannot outweigh the labelled questions."""
     out = []
-    for rec in records:
+    for rec in _one_per_answer(records):
         vote, question = rec.get("vote"), rec.get("question")
-        if vote not in ("up", "down") or not question:
-            continue
         prep = answerer.prepare(question)
         cited = [(c.get("doc_id"), c.get("start", 0), c.get("end", 0)) for c in rec.get("citations", [])]
         hit = np.asarray(
@@ -110,4 +110,20 @@ def feedback_examples(answerer: ExtractiveAnswerer, records: Iterable[dict]) -> 
         out.append(
             Example({"q": question, "source": None}, prep, y, weight, _group(prep, {}), evaluate=False)
         )
+    return out
+
+
+def _one_per_answer(records: Iterable[dict]) -> list[dict]:
+    """Each rated answer once, with the majority vote of its raters; records without an answer id
+    (older exports) each stand alone."""
+    groups: dict[object, list[dict]] = {}
+    for n, rec in enumerate(records):
+        if rec.get("vote") in ("up", "down") and rec.get("question"):
+            groups.setdefault(rec.get("answer_id") or ("record", n), []).append(rec)
+    out = []
+    for recs in groups.values():
+        ups = sum(r["vote"] == "up" for r in recs)
+        downs = len(recs) - ups
+        if ups != downs:
+            out.append(recs[-1] | {"vote": "up" if ups > downs else "down"})
     return out

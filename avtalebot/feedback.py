@@ -17,6 +17,8 @@ from typing import TextIO
 from avtalebot.errors import StorageError
 from avtalebot.types import Answer, Citation
 
+FILE = "feedback.sqlite"  # in the data directory: every front end and command opens this one
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY, question TEXT, answer TEXT, citations TEXT, abstained INTEGER, lang TEXT,
@@ -237,3 +239,8 @@ def _fragment(quote: str, size: int = 60) -> str:
         return quote
     cut = quote.rfind(" ", 0, size)
     return quote[: cut if cut > size // 2 else size]
+
+
+def open_store(data_dir: str | Path) -> FeedbackStore:
+    """The data directory's feedback store (created on first use)."""
+    return FeedbackStore(Path(data_dir) / FILE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from avtalebot.answer.validity import statuses
+from avtalebot.feedback import FILE as FEEDBACK_FILE
 from avtalebot.types import DocMeta
 from vectorstore.reader import read_manifest
 from vectorstore.snapshots import Layout, require_pointer
@@ -57,7 +58,7 @@ def check_data_dir(layout: Layout) -> list[str]:
             verify_snapshot(layout, live)
         except IndexCorruptError as exc:
             found.append(str(exc))
-    for name in ("feedback.sqlite", "deliveries.sqlite"):
+    for name in (FEEDBACK_FILE, "deliveries.sqlite"):
         path = layout.root / name
         if not path.exists():
             continue

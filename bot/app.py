@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from avtalebot.errors import ConfigError
-from avtalebot.feedback import FeedbackStore
+from avtalebot.feedback import open_store
 from avtalebot.settings import Settings
 from bot.admin import Admin
 from bot.dedupe import Deduper, RateLimit
@@ -56,7 +56,7 @@ def build_bolt_app(
         ),
         logger=logging.getLogger("avtalebot.bolt"),
     )
-    store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+    store = open_store(settings.data_dir)
     service = BotService(
         answerer=answerer, live=live, store=store, public_url=settings.public_url, stream=settings.llm_stream
     )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from avtalebot.errors import ConfigError
-from avtalebot.feedback import FeedbackStore
+from avtalebot.feedback import open_store
 from avtalebot.settings import Settings
 from avtalebot.wiring import build_app
 from web.auth import Auth
@@ -33,7 +32,7 @@ def build_site(settings: Settings, core=None):
     )
     if auth.weakness():
         raise ConfigError(auth.weakness() + " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
-    store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+    store = open_store(settings.data_dir)
     return create_app(answerer=core.answerer, live=core.live, layout=core.layout, store=store, auth=auth)
 
 

@@ -150,7 +150,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
     from avtalebot.calibration.examples import feedback_examples
     from avtalebot.calibration.plan import QuestionSet, read_plan
     from avtalebot.evaluation import summarize
-    from avtalebot.feedback import FeedbackStore
+    from avtalebot.feedback import open_store
     from vectorstore.embedders import build_embedder
     from vectorstore.retriever import LiveIndex
     from vectorstore.snapshots import Layout
@@ -167,7 +167,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
     examples = [e for qset in sets for e in _set_examples(settings, qset, embedder, scorer)]
     answerer = ExtractiveAnswerer(live=LiveIndex(settings, Layout(Path(settings.data_dir)), embedder), scorer=scorer)
     if args.feedback:
-        store = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
+        store = open_store(settings.data_dir)
         try:
             extra = feedback_examples(answerer, store.records())
         finally:

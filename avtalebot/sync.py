@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -13,7 +14,13 @@ from functools import cached_property
 from pathlib import Path
 
 from avtalebot.collect import FoundFile, collect
-from avtalebot.errors import AvtalebotError, EmbedderMismatchError, IndexCorruptError, InputError
+from avtalebot.errors import (
+    AvtalebotError,
+    EmbedderMismatchError,
+    IndexCorruptError,
+    InputError,
+    StorageError,
+)
 from avtalebot.settings import Settings
 from avtalebot.sync_log import LAST_SYNC, keep_last
 from avtalebot.text import split_sentences
@@ -40,6 +47,7 @@ from vectorstore.texts import TextStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+_UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
 KEEP_SNAPSHOTS = 3
 
 
@@ -176,16 +184,25 @@ class Syncer:
         document, or more than half of them (an empty or unmounted folder), is refused unless
         allow_removals."""
         t0 = time.perf_counter()
-        with ingest_lock(self._layout, wait=wait):
-            for path in stale_builds(self._layout):  # left by a reindex that was killed
-                drop_snapshot_data(self._settings, self._layout, path.name)
-            state = self._state(rebuild)
-            try:
-                report = self._sync_locked(paths, rebuild, progress, state, allow_removals)
-            finally:
-                state.close()
-        report.seconds = time.perf_counter() - t0
-        keep_last(self._layout.root / LAST_SYNC, report.to_dict())
+        try:
+            with ingest_lock(self._layout, wait=wait):
+                for path in stale_builds(self._layout):  # left by a reindex that was killed
+                    drop_snapshot_data(self._settings, self._layout, path.name)
+                state = self._state(rebuild)
+                try:
+                    report = self._sync_locked(paths, rebuild, progress, state, allow_removals)
+                finally:
+                    state.close()
+            report.seconds = time.perf_counter() - t0
+            keep_last(self._layout.root / LAST_SYNC, report.to_dict())
+        except OSError as exc:  # the corpus files' own errors are reported per file; these are the data dir's
+            if exc.errno not in _UNWRITABLE:
+                raise
+            raise StorageError(
+                f"cannot write to the data dir {self._layout.root} ({exc.strerror}: {exc.filename}): "
+                "make it writable for this user, free space, or set AVTALEBOT_DATA_DIR to another folder; "
+                "the index in force is unchanged"
+            ) from exc
         return report
 
     def _state(self, rebuild: bool) -> _State:
@@ -364,6 +381,7 @@ def _by_content(read: list[_Read], by_source: dict[str, dict]) -> list[tuple[_Re
     groups: dict[str, list[_Read]] = {}
     for item in read:
         groups.setdefault(item.digest, []).append(item)
+
     def rank(item: _Read) -> tuple[bool, str]:
         old = by_source.get(item.found.source)
         return (not (old and old["content_hash"] == item.digest), item.found.source)

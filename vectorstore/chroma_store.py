@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import shutil
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +62,21 @@ def make_client(settings: Settings, path: Path | None):
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def writable_copy(path: Path, opened: ExitStack) -> Path:
+    """The Chroma folder to open: Chroma opens its database for writing even to read it, so a
+    snapshot on a read-only volume (a replica that mounts the data dir read-only, a locked-down
+    folder) is opened from a private temporary copy, removed when the index is closed."""
+    files = [path, *path.rglob("*")] if path.is_dir() else []
+    if all(os.access(f, os.W_OK) for f in files):
+        return path
+    tmp = Path(tempfile.mkdtemp(prefix="avtalebot-chroma-"))
+    opened.callback(shutil.rmtree, tmp, ignore_errors=True)  # a bot that moves to a newer snapshot
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # a command that exits with it open
+    log.info("snapshot folder %s is read-only: opening Chroma from a copy in %s", path, tmp)
+    shutil.copytree(path, tmp / "chroma", copy_function=shutil.copyfile)
+    return tmp / "chroma"
 
 
 def close_client(client) -> None:

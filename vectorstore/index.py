@@ -19,7 +19,7 @@ from avtalebot.errors import EmbedderMismatchError, IndexCorruptError
 from avtalebot.settings import Settings
 from avtalebot.types import Chunk
 from vectorstore.cache import EmbeddingCache, embed_with_cache
-from vectorstore.chroma_store import DenseIndex, close_client, make_client
+from vectorstore.chroma_store import DenseIndex, close_client, make_client, writable_copy
 from vectorstore.chunktable import ChunkTable, write_chunk_table
 from vectorstore.embedders import NamedEmbeddings
 from vectorstore.integrity import checksums, database_problems, problems
@@ -232,7 +232,9 @@ def load_index(
         except (EmbedderMismatchError, IndexCorruptError):
             raise
         except Exception as exc:  # a damaged part the digests did not cover (Chroma's files, old snapshots)
-            raise IndexCorruptError(_damaged(layout, snapshot_id, f"{type(exc).__name__}: {str(exc)[:120]}")) from exc
+            raise IndexCorruptError(
+                _damaged(layout, snapshot_id, f"{type(exc).__name__}: {str(exc)[:120]}")
+            ) from exc
         opened.pop_all()
     return index
 
@@ -244,7 +246,9 @@ def verify_snapshot(layout: Layout, snapshot_id: str) -> None:
     try:
         manifest = read_settings(layout, snapshot_id)
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(_damaged(layout, snapshot_id, f"its manifest cannot be read ({type(exc).__name__})")) from exc
+        raise IndexCorruptError(
+            _damaged(layout, snapshot_id, f"its manifest cannot be read ({type(exc).__name__})")
+        ) from exc
     found = problems(path, manifest.get("checksums")) or database_problems(path)
     if found:
         raise IndexCorruptError(_damaged(layout, snapshot_id, "; ".join(found[:3])))
@@ -277,7 +281,9 @@ def _open(
             f"'{embedder.name}' is configured (AVTALEBOT_EMBEDDER). Use the same embedder, or rebuild "
             "the index with `avtalebot ingest --rebuild <folder>`."
         )
-    client = make_client(settings, None if manifest["mode"] == "server" else path / "chroma")
+    client = make_client(
+        settings, None if manifest["mode"] == "server" else writable_copy(path / "chroma", opened)
+    )
     opened.callback(close_client, client)
     dense = DenseIndex(client, manifest["collection"], embedder, create=False)
     if dense.embedder_name() and dense.embedder_name() != embedder.name:

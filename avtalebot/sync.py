@@ -26,7 +26,7 @@ from avtalebot.sync_log import LAST_SYNC, keep_last
 from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
-from ingest.pipeline import PARSER_VERSION, parse_bytes
+from ingest.pipeline import PARSER_VERSION, parse_bytes, read_settled
 from ingest.units import unit_texts
 from vectorstore.cache import EmbeddingCache
 from vectorstore.chunktable import ChunkTable
@@ -283,7 +283,7 @@ class Syncer:
                     f"file is {found.size / 1e6:.1f} MB, over the "
                     f"{self._settings.max_file_mb:g} MB limit (AVTALEBOT_MAX_FILE_MB)"
                 )
-            data = found.path.read_bytes()
+            data = read_settled(found.path)  # a file still being copied is read again, then reported
         except (AvtalebotError, OSError) as exc:
             reason = str(exc) if isinstance(exc, AvtalebotError) else (exc.strerror or type(exc).__name__)
             report.failed.append((found.source, reason))
@@ -302,7 +302,7 @@ class Syncer:
             report.unchanged.append(found.source)
             return
         try:
-            data = item.data if item.data is not None else found.path.read_bytes()
+            data = item.data if item.data is not None else read_settled(found.path)
             doc = parse_bytes(data, found.source, str(found.path))
         except (AvtalebotError, OSError) as exc:
             report.failed.append((found.source, str(exc)))

@@ -71,10 +71,10 @@ def parse_file(path: Path, source: str, max_bytes: int) -> ParsedDocument:
         raise IngestError(
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (AVTALEBOT_MAX_FILE_MB)"
         )
-    return parse_bytes(_read_settled(path), source, str(path))
+    return parse_bytes(read_settled(path), source, str(path))
 
 
-def _read_settled(path: Path) -> bytes:
+def read_settled(path: Path) -> bytes:
     """The file's bytes, read while its size and modification time held still: a file still being
     copied is read again once, then refused (the next sync reads it whole)."""
     for _ in range(2):

@@ -14,7 +14,7 @@ from avtalebot.collect import collect
 from avtalebot.errors import IngestError
 from ingest.decode import decode_bytes
 from ingest.loaders import DOCX_MAX_UNPACKED, load_docx, load_html
-from ingest.pipeline import MAX_TEXT_CHARS, _read_settled, parse_bytes
+from ingest.pipeline import MAX_TEXT_CHARS, read_settled, parse_bytes
 
 
 @pytest.mark.timeout(60)  # a hang guard: the earlier cleaning took 143 s on this page
@@ -106,9 +106,9 @@ class _Growing:
 def test_a_file_changing_while_read_is_read_again_then_refused(tmp_path):
     path = tmp_path / "avtale.txt"
     path.write_bytes(b"Avtalen gjelder til 2027.")
-    assert _read_settled(_Growing(path, times=1)).endswith(b"mer tekst")  # settled on the second read
+    assert read_settled(_Growing(path, times=1)).endswith(b"mer tekst")  # settled on the second read
     with pytest.raises(IngestError, match="changed while it was read"):
-        _read_settled(_Growing(path, times=5))
+        read_settled(_Growing(path, times=5))
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,9 @@ from avtalebot.sync_log import LAST_SYNC, keep_last
 from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
-from ingest.pipeline import PARSER_VERSION, parse_bytes, read_settled
+from ingest.pipeline import PARSER_VERSION, read_settled
 from ingest.units import unit_texts
+from ingest.worker import ParseWorker
 from vectorstore.cache import EmbeddingCache
 from vectorstore.chunktable import ChunkTable
 from vectorstore.embedders import NamedEmbeddings
@@ -189,9 +190,13 @@ class Syncer:
                 for path in stale_builds(self._layout):  # left by a reindex that was killed
                     drop_snapshot_data(self._settings, self._layout, path.name)
                 state = self._state(rebuild)
+                self._parser = ParseWorker(
+                    seconds=self._settings.parse_timeout_s, memory_mb=self._settings.parse_memory_mb
+                )
                 try:
                     report = self._sync_locked(paths, rebuild, progress, state, allow_removals)
                 finally:
+                    self._parser.close()
                     state.close()
             report.seconds = time.perf_counter() - t0
             keep_last(self._layout.root / LAST_SYNC, report.to_dict())
@@ -228,8 +233,10 @@ class Syncer:
         self, paths: list[Path], rebuild: bool, progress: Progress | None, st: _State, allow_removals: bool
     ) -> SyncReport:
         report = SyncReport()
-        files, failures, roots = collect(paths)
-        report.failed.extend(failures)
+        found_files = collect(paths, follow_links=self._settings.follow_links)
+        files, roots = found_files.files, found_files.roots
+        report.failed.extend(found_files.failures)
+        report.warnings.extend(found_files.warnings)
         by_source = {d["source"]: d for d in st.old_docs.values()}
         read: list[_Read] = []
         for found in files:
@@ -303,7 +310,7 @@ class Syncer:
             return
         try:
             data = item.data if item.data is not None else read_settled(found.path)
-            doc = parse_bytes(data, found.source, str(found.path))
+            doc = self._parser.parse(data, found.source, str(found.path))
         except (AvtalebotError, OSError) as exc:
             report.failed.append((found.source, str(exc)))
             if old:  # keep the previous version answering rather than losing it

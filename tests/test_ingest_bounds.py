@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from avtalebot.collect import collect
+from avtalebot.collect import collect, unsafe_name
 from avtalebot.errors import IngestError
 from ingest.decode import decode_bytes
 from ingest.loaders import DOCX_MAX_UNPACKED, load_docx, load_html
-from ingest.pipeline import MAX_TEXT_CHARS, read_settled, parse_bytes
+from ingest.pipeline import MAX_TEXT_CHARS, parse_bytes, read_settled
 
 
 @pytest.mark.timeout(60)  # a hang guard: the earlier cleaning took 143 s on this page
@@ -67,12 +67,45 @@ def test_links_out_of_the_folder_and_unsafe_names_are_reported_not_read(tmp_path
     (folder / "linked-dir").symlink_to(tmp_path, target_is_directory=True)
     (folder / "bad\nname.txt").write_text("Avtalen gjelder til 2027.", encoding="utf-8")
     (folder / "rtl\u202etxt.exe.txt").write_text("Avtalen gjelder til 2027.", encoding="utf-8")
-    files, failures, _ = collect([folder])
-    assert sorted(f.source for f in files) == ["avtale.txt", "inside-link.txt"]
-    why = dict(failures)
+    found = collect([folder])
+    assert sorted(f.source for f in found.files) == ["avtale.txt", "bad\\nname.txt", "inside-link.txt", "rtl\\u202etxt.exe.txt"]
+    why = dict(found.failures)
     assert "outside the folder" in why["leak.txt"] and "not followed" in why["linked-dir"]
-    unsafe = [reason for name, reason in failures if "control or direction" in reason]
-    assert len(unsafe) == 2 and all("\n" not in name for name, _ in failures)
+    assert "FOLLOW_LINKS" in why["leak.txt"]  # the opt-in is named
+    shown = dict(found.warnings)  # indexed under their escaped names, not lost, and said so
+    assert set(shown) == {"bad\\nname.txt", "rtl\\u202etxt.exe.txt"} and all("escaped" in w for w in shown.values())
+    assert all(unsafe_name(f.source) is False for f in found.files)
+
+
+def test_links_out_of_the_folder_are_followed_on_request_without_looping(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("Avtale B gjelder til 2027.", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").symlink_to(elsewhere / "b.txt")
+    (folder / "more").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "back").symlink_to(folder, target_is_directory=True)  # a loop through both links
+    found = collect([folder], follow_links=True)
+    assert sorted(f.source for f in found.files) == ["a.txt", "more/b.txt"]
+    assert [name for name, why in found.failures if "loop" in why] == ["more/back"]
+
+
+def test_a_file_with_an_unsafe_name_is_answerable_under_its_escaped_name(syncer, settings, tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "<!channel>\u202e.txt").write_text(
+        "Samarbeidsavtale mellom NAV Agder og Agder fylkeskommune. Avtalen gjelder fra 2025 til 2028.", encoding="utf-8"
+    )
+    report = syncer.sync([folder])
+    assert report.added == ["<!channel>\\u202e.txt"] and report.warnings
+    from datetime import date
+
+    from avtalebot.status import document_rows
+    from vectorstore.snapshots import Layout
+
+    rows, _ = document_rows(Layout(settings.data_dir), date.today())
+    assert [r["source"] for r in rows] == ["<!channel>\\u202e.txt"]
 
 
 def test_nul_bytes_past_the_sample_are_removed_with_a_warning():
@@ -138,3 +171,37 @@ def test_no_agreement_or_news_passage_reads_as_addressed_to_a_model():
     texts = [f.read_text(encoding="utf-8", errors="ignore") for f in files if f.suffix in (".txt", ".md", ".html")]
     assert len(texts) > 500
     assert [t[:60] for t in texts if addressed_to_model(t)] == []
+
+
+def test_a_file_over_its_time_budget_is_reported_and_the_rest_indexed(settings, fake_embedder, tmp_path):
+    """A real file that takes long to read (a megabyte of agreement text: cleaning, chunking and
+    metadata over 20,000 sentences) under a budget far below that; a short file under the same budget."""
+    import time
+
+    from avtalebot.sync import Syncer
+    from vectorstore.snapshots import Layout
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "kort.txt").write_text("Samarbeidsavtale mellom NAV Agder og Agder fylkeskommune om kurs.", encoding="utf-8")
+    lines = [f"§ {i} NAV Agder skal tilby kurs nr. {i} til ungdom under 24 år fra {i % 28 + 1}. mars 2025." for i in range(20_000)]
+    (folder / "lang.txt").write_text("\n".join(lines), encoding="utf-8")
+    tight = settings.model_copy(update={"parse_timeout_s": 0.5})
+    t0 = time.perf_counter()
+    report = Syncer(tight, Layout(tight.data_dir), fake_embedder).sync([folder])
+    assert time.perf_counter() - t0 < 30  # the slow file was stopped, not waited for
+    assert report.added == ["kort.txt"]
+    assert [name for name, why in report.failed if "took longer than 0.5 s" in why] == ["lang.txt"]
+    relaxed = settings.model_copy(update={"parse_timeout_s": 0})  # no budget: the same file is read
+    assert Syncer(relaxed, Layout(relaxed.data_dir), fake_embedder).sync([folder]).added == ["lang.txt"]
+
+
+def test_the_reader_survives_a_file_that_needs_more_memory_than_it_may_use():
+    from ingest.worker import ParseWorker
+
+    with ParseWorker(seconds=60, memory_mb=400) as worker:
+        html = ("<p>" + "Avtalen gjelder alle kommuner i fylket. " * 40 + "</p>") * 40_000  # ≈ 65 MB of HTML
+        with pytest.raises(IngestError, match="MB"):
+            worker.parse(html.encode(), "stor.html")
+        doc = worker.parse(b"Samarbeidsavtale mellom NAV Agder og Agder fylkeskommune.", "ok.txt")
+        assert doc.source == "ok.txt"  # a fresh reader for the next file

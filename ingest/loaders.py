@@ -119,15 +119,35 @@ def load_pdf(data: bytes) -> tuple[str, list[str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
+        empty = [i for i, p in enumerate(pages) if not p.strip()]
+        unreadable = {i for i in empty if _shows_text(reader.pages[i])}
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
     except Exception as exc:  # pypdf raises a zoo of errors on damaged files
         raise IngestError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
-    empty = [i + 1 for i, p in enumerate(pages) if not p.strip()]
     if pages and len(empty) == len(pages):
+        if unreadable:
+            raise IngestError(_TEXT_NOT_EXTRACTED)
         raise IngestError("the PDF has no extractable text (scanned pages?): it needs OCR")
-    warnings = [f"page {n} has no text layer: needs OCR, not indexed" for n in empty]
+    warnings = [
+        f"page {i + 1} " + ("has text that cannot be extracted: not indexed" if i in unreadable else "has no text layer: needs OCR, not indexed")
+        for i in empty
+    ]  # fmt: skip
     return "\n\n".join(drop_page_furniture([p for p in pages if p.strip()])), warnings
+
+
+# A page that draws text (a string shown by Tj, TJ, ' or ") yet yields none has text the reader
+# cannot decode (nested arrays, an unusual font encoding): OCR is not what it needs.
+_SHOWS_TEXT = re.compile(rb"[)\]>]\s*(?:Tj|TJ|'|\")")
+_TEXT_NOT_EXTRACTED = (
+    "the PDF draws text that cannot be extracted (damaged or unusual text encoding, not a scan): "
+    "export it again as PDF from the original, or save it as .docx"
+)
+
+
+def _shows_text(page) -> bool:
+    contents = page.get_contents()
+    return bool(contents is not None and _SHOWS_TEXT.search(contents.get_data()))
 
 
 def _shape(line: str) -> str:

@@ -68,6 +68,39 @@ def test_pdf_without_any_text_is_an_error_naming_ocr():
         load_pdf(_pdf(["", ""]))
 
 
+def _pdf_drawing(content: bytes) -> bytes:
+    """A one-page PDF whose page draws exactly `content` (a hand-written content stream)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def test_a_pdf_drawing_text_the_reader_cannot_extract_is_not_called_a_scan():
+    plain = _pdf_drawing(b"BT /F1 12 Tf 72 720 Td (Samarbeidsavtale mellom NAV og fylket) Tj ET")
+    assert load_pdf(plain)[0] == "Samarbeidsavtale mellom NAV og fylket"
+    nested = _pdf_drawing(b"BT /F1 12 Tf 72 720 Td [[[(Samarbeidsavtale mellom NAV og fylket)]]] TJ ET")
+    with pytest.raises(IngestError) as err:
+        load_pdf(nested)
+    assert "cannot be extracted" in str(err.value) and "OCR" not in str(err.value)
+    with pytest.raises(IngestError, match="OCR"):  # a page that draws no text at all
+        load_pdf(_pdf_drawing(b"0 0 m 100 100 l S"))
+
+
 def test_corrupt_pdf_is_a_clear_error():
     with pytest.raises(IngestError, match="corrupt or unreadable PDF"):
         load_pdf(b"%PDF-1.4\n this is not really a pdf \x00\x01")

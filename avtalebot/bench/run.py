@@ -30,6 +30,8 @@ COLUMNS = [
     ("latency_p95", "q p95 ms"),
     ("latency_p99", "q p99 ms"),
     ("serve_peak_rss_mb", "serve RSS MB"),
+    ("watch_published_s", "watch pub s"),
+    ("watch_answerable_s", "watch ans s"),
     ("ingest_peak_rss_mb", "ingest RSS MB"),
     ("generated_accuracy", "ours acc"),
     ("naive_accuracy", "naive acc"),
@@ -86,7 +88,7 @@ def run_bench(settings: Settings, args) -> int:
         work = work / args.embedder.replace(":", "_").replace("/", "_")
 
     work.mkdir(parents=True, exist_ok=True)
-    phases = ["ingest", "serve"] + ([] if args.no_naive else ["naive"])
+    phases = ["ingest", "serve", "watch"] + ([] if args.no_naive else ["naive"])
     steps = [("dev", 0), ("eval", 0)] + [(p, s) for s in sizes for p in phases]
     rows: dict[int, dict] = {s: {"size": s} for s in sizes}
     dev: dict = {}

@@ -266,7 +266,20 @@ def phase_eval(size: int, work: Path, queries: int) -> dict:
     }
 
 
-PHASES = {"ingest": phase_ingest, "serve": phase_serve, "naive": phase_naive, "dev": phase_dev, "eval": phase_eval}
+def phase_watch(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.bench.watch_phase import phase_watch as run
+
+    return run(size, work, queries)
+
+
+PHASES = {
+    "ingest": phase_ingest,
+    "serve": phase_serve,
+    "watch": phase_watch,
+    "naive": phase_naive,
+    "dev": phase_dev,
+    "eval": phase_eval,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -107,9 +107,10 @@ def _parser() -> argparse.ArgumentParser:
         "agreement and the one that replaced it",
     )
 
-    wa = sub.add_parser("watch", help="poll a folder and sync the index when it changes")
+    wa = sub.add_parser("watch", help="sync the index when the folder changes (filesystem events, or --poll)")
     wa.add_argument("path", type=Path)
-    wa.add_argument("--interval", type=float, help="seconds between polls")
+    wa.add_argument("--poll", action="store_true", help="look every --interval seconds instead (network shares)")
+    wa.add_argument("--interval", type=float, help="seconds between looks with --poll (default 10)")
     wa.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
 
     be = sub.add_parser("bench", help="quality and speed against the naive setup, at several corpus sizes")

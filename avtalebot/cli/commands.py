@@ -23,7 +23,8 @@ def _syncer(settings: Settings):
     return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings))
 
 
-def print_report(report, out=None) -> None:
+def print_report(report, out=None, failed: list[tuple[str, str]] | None = None) -> None:
+    """The sync's summary; `failed` narrows the failures listed (a watch lists only new ones)."""
     out = out or sys.stdout
     print(
         f"Indexed {report.documents} documents, {report.chunks} chunks (snapshot {report.snapshot_id})",
@@ -40,7 +41,7 @@ def print_report(report, out=None) -> None:
         f"(of {report.units})  time: {report.seconds:.2f} s",
         file=out,
     )
-    for name, reason in report.failed:
+    for name, reason in report.failed if failed is None else failed:
         print(f"  FAILED {name}: {reason}", file=out)
     for name, same in report.duplicates:
         print(f"  duplicate {name}: same content as {same} (indexed once)", file=out)
@@ -172,24 +173,25 @@ def cmd_status(settings: Settings, args) -> int:
 
 
 def cmd_watch(settings: Settings, args) -> int:
-    interval = args.interval or settings.watch_interval_s
     syncer = _syncer(settings)
-    print(f"watching {args.path} every {interval:g} s (Ctrl-C to stop)", file=sys.stderr)
-    while True:
+    if args.once:  # one sync, as `ingest` would (tests, cron)
         try:
             report = syncer.sync([args.path], wait=True)
-        except AvtalebotError as exc:  # e.g. the folder is empty (unmounted): keep watching, change nothing
-            print(f"avtalebot: {exc}", file=sys.stderr, flush=True)
-            if args.once:
-                return 2
-            time.sleep(interval)
-            continue
-        if report.added or report.changed or report.removed or report.failed:
-            print_report(report)
-            sys.stdout.flush()
-        if args.once:
-            return 0 if report.ok else 1
-        time.sleep(interval)
+        except AvtalebotError as exc:
+            print(f"avtalebot: {exc}", file=sys.stderr)
+            return 2
+        print_report(report)
+        return 0 if report.ok else 1
+    from avtalebot.watch import watch_folder
+
+    def show(report, fresh) -> None:
+        print_report(report, failed=fresh)
+        sys.stdout.flush()
+
+    watch_folder(
+        syncer, args.path, poll=args.poll, interval_s=args.interval or settings.watch_interval_s, show=show
+    )
+    return 0
 
 
 def cmd_slack(settings: Settings, args) -> int:

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     top_k: int = 4
     max_file_mb: float = 50.0
-    parse_timeout_s: float = 30.0  # per file: a file that takes longer is reported and skipped (0: no budget)
+    parse_timeout_s: float = 30.0  # per file (OCR: per page): longer is reported and skipped (0: no budget)
     parse_memory_mb: int = 1536  # per file, the reader's address space (0: no cap)
     follow_links: bool = False  # index what links out of the corpus folder point to
     corpus_dir: Path | None = None

@@ -37,6 +37,7 @@ def document_rows(layout: Layout, as_of: date) -> tuple[list[dict], str]:
                 "content_hash": doc["content_hash"],
                 "aliases": doc.get("aliases", []),
                 "addressed_to_model": list(meta.addressed_to_model),
+                "ocr_pages": [{"page": n, "confidence": c} for n, c in meta.ocr_pages],
             }
         )
     return rows, snapshot_id

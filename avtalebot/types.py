@@ -56,6 +56,7 @@ class DocMeta:
     contacts: tuple[Contact, ...] = ()
     obligations: tuple[Obligation, ...] = ()
     addressed_to_model: tuple[str, ...] = ()  # phrases addressing a language model (prompt injection)
+    ocr_pages: tuple[tuple[int, float], ...] = ()  # pages read by OCR: (page number, confidence 0–100)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +71,7 @@ class DocMeta:
         d["replaces_span"] = tuple(d.get("replaces_span", (0, 0)))
         d["contacts"] = tuple(Contact(**c) for c in d.get("contacts", ()))
         d["obligations"] = tuple(Obligation(**o) for o in d.get("obligations", ()))
+        d["ocr_pages"] = tuple((int(n), float(c)) for n, c in d.get("ocr_pages", ()))
         d["addressed_to_model"] = tuple(d.get("addressed_to_model", ()))
         return cls(**d)
 
@@ -130,6 +132,7 @@ class Citation:
     start: int = 0
     end: int = 0
     status: str = ""  # "", "expired" or "superseded"
+    scanned: bool = False  # the document's text was read from a scan by OCR
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

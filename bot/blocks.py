@@ -106,6 +106,8 @@ def document_blocks(cites: list[Citation], answer_id: str, note: str, lang: str)
     line = "".join(f"[{c.n}]" for c in cites) + f" {first.title}"
     if sections:
         line += " — " + "; ".join(sections)
+    if first.scanned:
+        line += f" ({label(lang, 'scanned')})"
     if note:
         line += f" · {note}"
     many = len(cites) > 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from avtalebot.errors import IngestError
 from ingest.decode import decode_bytes
+from ingest.pdf import drop_page_furniture, load_pdf  # noqa: F401  (drop_page_furniture: re-exported)
 
 Loader = Callable[[bytes], tuple[str, list[str]]]
 
@@ -110,68 +111,6 @@ def _html_rows(table) -> list[str]:
         if any(cells):
             rows.append(" | ".join(cells))
     return rows
-
-
-def load_pdf(data: bytes) -> tuple[str, list[str]]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        empty = [i for i, p in enumerate(pages) if not p.strip()]
-        unreadable = {i for i in empty if _shows_text(reader.pages[i])}
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
-    except Exception as exc:  # pypdf raises a zoo of errors on damaged files
-        raise IngestError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
-    if pages and len(empty) == len(pages):
-        if unreadable:
-            raise IngestError(_TEXT_NOT_EXTRACTED)
-        raise IngestError("the PDF has no extractable text (scanned pages?): it needs OCR")
-    warnings = [
-        f"page {i + 1} " + ("has text that cannot be extracted: not indexed" if i in unreadable else "has no text layer: needs OCR, not indexed")
-        for i in empty
-    ]  # fmt: skip
-    return "\n\n".join(drop_page_furniture([p for p in pages if p.strip()])), warnings
-
-
-# A page that draws text (a string shown by Tj, TJ, ' or ") yet yields none has text the reader
-# cannot decode (nested arrays, an unusual font encoding): OCR is not what it needs.
-_SHOWS_TEXT = re.compile(rb"[)\]>]\s*(?:Tj|TJ|'|\")")
-_TEXT_NOT_EXTRACTED = (
-    "the PDF draws text that cannot be extracted (damaged or unusual text encoding, not a scan): "
-    "export it again as PDF from the original, or save it as .docx"
-)
-
-
-def _shows_text(page) -> bool:
-    contents = page.get_contents()
-    return bool(contents is not None and _SHOWS_TEXT.search(contents.get_data()))
-
-
-def _shape(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip().lower())
-
-
-def drop_page_furniture(pages: list[str], edge: int = 2) -> list[str]:
-    """Running headers and footers: a line among the first or last few of a page that recurs (page
-    numbers aside) on at least two pages and half of them is page furniture, not text."""
-    if len(pages) < 2:
-        return pages
-    counts: dict[str, int] = {}
-    for page in pages:
-        lines = [ln for ln in page.split("\n") if ln.strip()]
-        for shape in {_shape(ln) for ln in lines[:edge] + lines[-edge:]}:
-            counts[shape] = counts.get(shape, 0) + 1
-    furniture = {s for s, n in counts.items() if n >= max(2, len(pages) / 2)}
-    out = []
-    for page in pages:
-        lines = page.split("\n")
-        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-        edges = set(nonblank[:edge] + nonblank[-edge:])
-        out.append("\n".join(ln for i, ln in enumerate(lines) if not (i in edges and _shape(ln) in furniture)))
-    return out
 
 
 # A .docx is a zip: its parts are read only when they unpack to a bounded size (a 2.5 MB file that

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from avtalebot.errors import IngestError
@@ -35,7 +36,9 @@ def parse_bytes(data: bytes, source: str, path: str = "") -> ParsedDocument:
     """Turn file bytes into a cleaned, chunked document with metadata, or raise IngestError."""
     if not data.strip():
         raise IngestError("the file is empty")
-    raw, warnings = loader_for(Path(source))(data)
+    loaded = loader_for(Path(source))(data)
+    raw, warnings = loaded
+    ocr_pages = getattr(loaded, "ocr_pages", ())  # a scanned PDF's pages read by OCR
     if len(raw) > 2 * MAX_TEXT_CHARS:  # before cleaning, which is linear but not free
         raise IngestError(f"{len(raw):,} characters of text: over the {MAX_TEXT_CHARS:,} a document may hold")
     text = clean_text(raw)
@@ -49,6 +52,8 @@ def parse_bytes(data: bytes, source: str, path: str = "") -> ParsedDocument:
     if not chunks:
         raise IngestError("no usable text after cleaning")
     meta = extract_metadata(text)
+    if ocr_pages:
+        meta = replace(meta, ocr_pages=ocr_pages)
     if meta.addressed_to_model:
         warnings = [*warnings, f"text addressed to a language model («{meta.addressed_to_model[0]}»): "
                     "its passages are never given to a model, and quotes from it carry a warning"]  # fmt: skip

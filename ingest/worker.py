@@ -25,8 +25,10 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     if memory_mb:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    from ingest import ocr
     from ingest.pipeline import parse_bytes
 
+    ocr.on_page = lambda: conn.send(("alive", None))  # each page read by OCR restarts the clock
     conn.send(("ready", None))
     while True:
         try:
@@ -65,8 +67,11 @@ class ParseWorker:
         conn = self._started()
         try:
             conn.send((data, source, path))
-            ready = conn.poll(self._seconds)
-            if ready:
+            kind, value = "alive", None
+            while kind == "alive":  # the budget counts from the last sign of progress
+                ready = conn.poll(self._seconds)
+                if not ready:
+                    break
                 kind, value = conn.recv()
         except (EOFError, OSError):
             self.close(kill=True)

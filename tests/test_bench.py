@@ -67,9 +67,10 @@ def test_bench_1000_chunks_end_to_end(tmp_path):  # and their units took > 900 s
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "bench" in res.stderr and "embedding chunks" in res.stderr  # the progress bars
     logged = [json.loads(line) for line in (tmp_path / "data" / "bench" / "results.jsonl").open()]
-    assert [r["phase"] for r in logged] == ["dev", "eval", "ingest", "serve", "watch", "naive"]
+    assert [r["phase"] for r in logged] == ["dev", "eval", "ocr", "ingest", "serve", "watch", "naive"]
+    assert out["ocr"]["ocr_s_per_page"] > 0 and "OCR" in table(out)
     assert 0 < row["watch_published_s"] <= row["watch_answerable_s"] < 120  # a copied file became answerable
-    assert logged[2]["ingest_vs_raw"] == row["ingest_vs_raw"]
+    assert logged[3]["ingest_vs_raw"] == row["ingest_vs_raw"]
     # the answer units' extra ingest cost is shown, and both systems are measured on the labelled sets
     assert row["units"] > row["chunks"] and row["units_embedded_fresh"] > 0 and row["unit_vectors_mb"] > 0
     assert 0 < row["units_share_of_ingest"] < 1 and row["ingest_vs_raw_without_units"] > row["ingest_vs_raw"]

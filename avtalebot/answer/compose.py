@@ -68,6 +68,7 @@ class Citations:
                     start=c.start,
                     end=end,
                     status=state if state in NOT_IN_FORCE else "",
+                    scanned=bool(doc["meta"].get("ocr_pages")),
                 )
             )
             self._by_span[key] = len(self.items)

@@ -89,10 +89,11 @@ def run_bench(settings: Settings, args) -> int:
 
     work.mkdir(parents=True, exist_ok=True)
     phases = ["ingest", "serve", "watch"] + ([] if args.no_naive else ["naive"])
-    steps = [("dev", 0), ("eval", 0)] + [(p, s) for s in sizes for p in phases]
+    steps = [("dev", 0), ("eval", 0), ("ocr", 0)] + [(p, s) for s in sizes for p in phases]
     rows: dict[int, dict] = {s: {"size": s} for s in sizes}
     dev: dict = {}
     evals: dict = {}
+    scans: dict = {}
     with tqdm(total=len(steps), desc="bench", file=sys.stderr, unit="step") as bar:
         for phase, size in steps:
             bar.set_postfix_str(f"{phase} {size or 'dev'}")
@@ -102,6 +103,8 @@ def run_bench(settings: Settings, args) -> int:
                 dev = result
             elif phase == "eval":
                 evals = result
+            elif phase == "ocr":
+                scans = result
             else:
                 rows[size].update(result)
             bar.update(1)
@@ -114,6 +117,7 @@ def run_bench(settings: Settings, args) -> int:
         "sizes": [rows[s] for s in sizes],
         "dev": dev,
         "eval": evals,
+        "ocr": scans,
     }
 
     if args.plot:
@@ -152,6 +156,14 @@ def table(out: dict) -> str:
         lines.append(
             f"  naive: accuracy {ev['eval_naive_accuracy']}, gold source top-4 {ev['eval_naive_top4']}, "
             "never declines"
+        )
+        lines.append("")
+    scans = out.get("ocr")
+    if scans:
+        lines.append(
+            f"Scanned PDFs: OCR {scans['ocr_s_per_page']} s per page (mean word confidence {scans['ocr_confidence_mean']} %)"
+            if scans.get("ocr_s_per_page") is not None
+            else f"Scanned PDFs: OCR not measured ({scans.get('ocr_unavailable')})"
         )
         lines.append("")
     heads = [h for _, h in COLUMNS]

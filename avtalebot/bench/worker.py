@@ -272,7 +272,14 @@ def phase_watch(size: int, work: Path, queries: int) -> dict:
     return run(size, work, queries)
 
 
+def phase_ocr(size: int, work: Path, queries: int) -> dict:
+    from avtalebot.bench.ocr_phase import phase_ocr as run
+
+    return run(size, work, queries)
+
+
 PHASES = {
+    "ocr": phase_ocr,
     "ingest": phase_ingest,
     "serve": phase_serve,
     "watch": phase_watch,

@@ -97,14 +97,15 @@ def format_answer(answer) -> str:
             sections = list(dict.fromkeys(c.section for c in cites if c.section not in ("", c.title)))
             where = first.title + (f" — {'; '.join(sections)}" if sections else "")
             status = f" ({label(answer.lang, first.status)})" if first.status else ""
-            lines.append(f"{marks} {where} ({first.source}){status}")
+            scanned = f" ({label(answer.lang, 'scanned')})" if first.scanned else ""
+            lines.append(f"{marks} {where} ({first.source}){scanned}{status}")
     return "\n".join(lines)
 
 
 def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
     body = answer.to_dict()
     cites = [
-        {k: c[k] for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status")}
+        {k: c[k] for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status", "scanned")}
         for c in body["citations"]
     ]
     out = extra | {"answer": body["answer"], "abstained": body["abstained"]}
@@ -167,6 +168,9 @@ def cmd_status(settings: Settings, args) -> int:
         print(
             f"    chunks: {r['chunks']} | indexed at: {r['indexed_at']} | sha256: {r['content_hash'][:16]}…"
         )
+        if r["ocr_pages"]:
+            pages = ", ".join(f"{p['page']} ({p['confidence']:.0f} %)" for p in r["ocr_pages"])
+            print(f"    scanned: pages read by OCR (confidence): {pages}")
         if r["addressed_to_model"]:
             print(f"    ⚠ text addressed to a language model: «{r['addressed_to_model'][0]}» (never given to a model)")
     return 0

@@ -49,9 +49,9 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
 
 class ParseWorker:
-    """parse(data, source, path) -> ParsedDocument, or IngestError when the file fails, takes
-    longer than `seconds` (0: no budget, parsed in this process) or needs more than `memory_mb`
-    (0: no cap)."""
+    """parse(data, source, path) -> ParsedDocument, or IngestError when the file fails, goes
+    `seconds` without progress (a whole file, or one page of a scan read by OCR; 0: no budget,
+    parsed in this process) or needs more than `memory_mb` (0: no cap)."""
 
     def __init__(self, *, seconds: float, memory_mb: int) -> None:
         self._seconds = seconds

@@ -84,3 +84,11 @@ def test_citations_link_to_the_review_site_when_it_has_a_public_url():
     (link,) = [b for b in blocks if b["type"] == "context" and "avtalebot.nav.example" in str(b)]
     text = link["elements"][0]["text"]
     assert text == "<https://avtalebot.nav.example/doc/d1?span=10-42#hit|[1] åpne i gjennomgangssiden>"
+
+
+def test_a_scanned_document_says_so_in_its_source_line():
+    cites = (Citation(1, "skann.pdf", "Avtale S", "§ 2", "s:1", "x", 0.5, "docS", 0, 5, scanned=True),)
+    for lang, word in (("nb", "skannet"), ("nn", "skanna"), ("en", "scanned")):
+        blocks = answer_blocks(Answer("«x» [1]", cites, False, lang=lang), "a1", {})
+        titles = [b["text"]["text"] for b in blocks if b.get("accessory", {}).get("action_id", "").startswith("show_source")]
+        assert titles == [f"[1] Avtale S — § 2 ({word})"]

@@ -12,11 +12,19 @@ class TqdmProgress:
 
     def __init__(self, enabled: bool = True) -> None:
         self._enabled = enabled
+        # bars redraw with cursor escapes, which a log file keeps as "[A[A[A": off a terminal each
+        # phase is one plain line when it starts
+        self._tty = sys.stderr.isatty()
         self._bars: dict = {}
 
     def __call__(self, phase: str, n: int, total: int) -> None:
         from tqdm import tqdm
 
+        if not self._tty:
+            if self._enabled and phase not in self._bars:
+                self._bars[phase] = None
+                print(f"{self.LABELS.get(phase, phase)}: {total} …", file=sys.stderr, flush=True)
+            return
         bar = self._bars.get(phase)
         if bar is None:
             bar = self._bars[phase] = tqdm(
@@ -31,4 +39,5 @@ class TqdmProgress:
 
     def close(self) -> None:
         for bar in self._bars.values():
-            bar.close()
+            if bar is not None:
+                bar.close()

@@ -73,3 +73,21 @@ def test_a_copied_file_is_indexed_and_a_bad_one_reported_once(tmp_path, mode):
         out, _ = proc.communicate(timeout=20)
     assert out.count("FAILED bad.txt") == 1, out
     assert "bad.txt" not in _sources(env) and out.count("added: 1") == 2
+
+
+def test_ingest_logs_are_plain_lines_off_a_terminal(tmp_path):
+    """Run as a service writes to a log file: no cursor escapes from progress bars, no 'snapshot
+    None' or '(of 0)' when nothing was written."""
+    env = dict(os.environ, AVTALEBOT_EMBEDDER="hash", AVTALEBOT_DATA_DIR=str(tmp_path / "data"))
+    run = [sys.executable, "-m", "avtalebot", "ingest"]
+    first = subprocess.run([*run, str(CORPUS)], env=env, capture_output=True, text=True)
+    again = subprocess.run([*run, str(CORPUS)], env=env, capture_output=True, text=True)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "bad.txt").write_bytes(b"\x00\x01\x02" * 10)
+    none = subprocess.run([*run, str(empty)], env={**env, "AVTALEBOT_DATA_DIR": str(tmp_path / "d2")}, capture_output=True, text=True)
+    logs = first.stdout + first.stderr + again.stdout + again.stderr + none.stdout + none.stderr
+    assert "\x1b[" not in logs and "\r" not in logs
+    assert "reading files: 5 …" in first.stderr  # progress still shown, one line per phase
+    assert "(of 0)" not in logs and "snapshot None" not in logs
+    assert "no index written" in none.stdout

@@ -26,21 +26,16 @@ def _syncer(settings: Settings):
 def print_report(report, out=None, failed: list[tuple[str, str]] | None = None) -> None:
     """The sync's summary; `failed` narrows the failures listed (a watch lists only new ones)."""
     out = out or sys.stdout
-    print(
-        f"Indexed {report.documents} documents, {report.chunks} chunks (snapshot {report.snapshot_id})",
-        file=out,
-    )
+    where = f"snapshot {report.snapshot_id}" if report.snapshot_id else "no index written"
+    print(f"Indexed {report.documents} documents, {report.chunks} chunks ({where})", file=out)
     print(
         f"  added: {len(report.added)}  changed: {len(report.changed)}  removed: {len(report.removed)}  "
         f"unchanged (skipped): {len(report.unchanged)}  duplicates: {len(report.duplicates)}  "
         f"failed: {len(report.failed)}",
         file=out,
     )
-    print(
-        f"  new embeddings: {report.embedded} chunks, {report.units_embedded} answer units "
-        f"(of {report.units})  time: {report.seconds:.2f} s",
-        file=out,
-    )
+    units = f"{report.units_embedded} answer units" + (f" (of {report.units})" if report.units else "")
+    print(f"  new embeddings: {report.embedded} chunks, {units}  time: {report.seconds:.2f} s", file=out)
     for name, reason in report.failed if failed is None else failed:
         print(f"  FAILED {name}: {reason}", file=out)
     for name, same in report.duplicates:

@@ -9,11 +9,11 @@ import json
 import re
 import secrets
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import TextIO
 
+from avtalebot.database import Database, _redacted
 from avtalebot.errors import StorageError
 from avtalebot.types import Answer, Citation
 
@@ -22,11 +22,11 @@ FILE = "feedback.sqlite"  # in the data directory: every front end and command o
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY, question TEXT, answer TEXT, citations TEXT, abstained INTEGER, lang TEXT,
-    user TEXT, channel TEXT, thread_ts TEXT, created_at TEXT);
+    "user" TEXT, channel TEXT, thread_ts TEXT, created_at TEXT);
 CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, vote TEXT, user TEXT, created_at TEXT);
+    id {serial}, answer_id TEXT, vote TEXT, "user" TEXT, created_at TEXT);
 CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, verdict TEXT, passage TEXT, reviewer TEXT,
+    id {serial}, answer_id TEXT, verdict TEXT, passage TEXT, reviewer TEXT,
     created_at TEXT);
 """
 
@@ -48,28 +48,36 @@ def _now() -> str:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
+    """Answers given, votes and review labels, in the embedded SQLite file or the shared database."""
+
+    def __init__(self, path: Path | None = None, *, database_url: str | None = None) -> None:
+        where = _redacted_or(path, database_url)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            self._db.executescript(_SCHEMA)
-            self._migrate()
+            self._db = Database(url=database_url, path=path)
         except (sqlite3.Error, OSError) as exc:
-            raise StorageError(_storage_message(path, exc)) from exc
-        self._lock = threading.Lock()
+            raise StorageError(_storage_message(Path(where), exc)) from exc
+        try:
+            self._db.script(_SCHEMA)
+            self._migrate()
+        except (OSError, *self._db.errors) as exc:
+            self._db.close()
+            raise StorageError(_storage_message(Path(where), exc)) from exc
+        self._lock = self._db.lock
+        self._order = "rowid" if self._db.dialect == "sqlite" else "seq"
 
     def _migrate(self) -> None:
         """Columns added after a store was first written (a store from an older release keeps its rows)."""
-        have = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
+        have = self._db.columns("answers")
         if "tentative" not in have:  # answers shown as uncertain
             self._db.execute("ALTER TABLE answers ADD COLUMN tentative INTEGER NOT NULL DEFAULT 0")
-            self._db.commit()
+        if self._db.dialect == "postgresql" and "seq" not in have:  # insertion order (SQLite: rowid)
+            self._db.execute("ALTER TABLE answers ADD COLUMN seq BIGSERIAL")
 
     def save_answer(self, question: str, answer: Answer, *, user: str, channel: str, thread_ts: str) -> str:
         answer_id = secrets.token_hex(8)
         with self._lock:
             self._db.execute(
-                "INSERT INTO answers (id, question, answer, citations, abstained, lang, user, channel, "
+                "INSERT INTO answers (id, question, answer, citations, abstained, lang, \"user\", channel, "
                 "thread_ts, created_at, tentative) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     answer_id,
@@ -85,7 +93,6 @@ class FeedbackStore:
                     int(answer.tentative),
                 ),
             )
-            self._db.commit()
         return answer_id
 
     def load_answer(self, answer_id: str) -> tuple[str, Answer] | None:
@@ -103,7 +110,7 @@ class FeedbackStore:
     def asker(self, answer_id: str) -> str | None:
         """Who asked the question this answer was given to."""
         with self._lock:
-            row = self._db.execute("SELECT user FROM answers WHERE id=?", (answer_id,)).fetchone()
+            row = self._db.execute('SELECT "user" FROM answers WHERE id=?', (answer_id,)).fetchone()
         return row[0] if row else None
 
     def add_feedback(self, answer_id: str, vote: str, user: str) -> bool:
@@ -114,19 +121,19 @@ class FeedbackStore:
         with self._lock:
             if self._db.execute("SELECT 1 FROM answers WHERE id=?", (answer_id,)).fetchone() is None:
                 return False
-            self._db.execute("DELETE FROM feedback WHERE answer_id=? AND user=?", (answer_id, user))
-            self._db.execute(
-                "INSERT INTO feedback (answer_id, vote, user, created_at) VALUES (?,?,?,?)",
-                (answer_id, vote, user, _now()),
-            )
-            self._db.commit()
+            with self._db.transaction():
+                self._db.execute('DELETE FROM feedback WHERE answer_id=? AND "user"=?', (answer_id, user))
+                self._db.execute(
+                    "INSERT INTO feedback (answer_id, vote, \"user\", created_at) VALUES (?,?,?,?)",
+                    (answer_id, vote, user, _now()),
+                )
         return True
 
     def records(self) -> list[dict]:
         """Every vote with the question and the answer it was given on (citations included)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT f.answer_id, f.vote, f.user, f.created_at, a.question, a.answer, a.citations, a.channel "
+                "SELECT f.answer_id, f.vote, f.\"user\", f.created_at, a.question, a.answer, a.citations, a.channel "
                 "FROM feedback f LEFT JOIN answers a ON a.id = f.answer_id ORDER BY f.id"
             ).fetchall()
         return [
@@ -153,15 +160,13 @@ class FeedbackStore:
                 "INSERT INTO reviews (answer_id, verdict, passage, reviewer, created_at) VALUES (?,?,?,?,?)",
                 (answer_id, verdict, json.dumps(passage, ensure_ascii=False) if passage else None, reviewer, _now()),
             )
-            self._db.commit()
 
     def answers(self, *, limit: int = 500) -> list[dict]:
         """Answers given, newest first, each with its votes and its latest review."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, question, answer, citations, abstained, lang, user, channel, created_at, tentative "
-                "FROM answers "
-                "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                "SELECT id, question, answer, citations, abstained, lang, \"user\", channel, created_at, tentative "
+                f"FROM answers ORDER BY created_at DESC, {self._order} DESC LIMIT ?",
                 (limit,),
             ).fetchall()
             votes = self._db.execute("SELECT answer_id, vote FROM feedback").fetchall()
@@ -241,6 +246,13 @@ def _fragment(quote: str, size: int = 60) -> str:
     return quote[: cut if cut > size // 2 else size]
 
 
-def open_store(data_dir: str | Path) -> FeedbackStore:
-    """The data directory's feedback store (created on first use)."""
+def open_store(data_dir: str | Path, database_url: str | None = None) -> FeedbackStore:
+    """The shared database's store when a URL is given (AVTALEBOT_DATABASE_URL), else the data
+    directory's SQLite file (created on first use)."""
+    if database_url:
+        return FeedbackStore(database_url=database_url)
     return FeedbackStore(Path(data_dir) / FILE)
+
+
+def _redacted_or(path: Path | None, url: str | None) -> str:
+    return _redacted(url) if url else str(path)

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AVTALEBOT_", extra="ignore")
 
     data_dir: Path = Path("data")
+    # shared state for more than one process (delivery log, answers, feedback, reviews):
+    # postgresql://user:password@host/db; unset, SQLite files in the data dir
+    database_url: SecretStr | None = None
     embedder: str = "e5-small"  # "e5-small" or "sentence-transformers:<model name or path>"
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -95,3 +98,7 @@ class Settings(BaseSettings):
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
+
+    def database(self) -> str | None:
+        """The shared database's URL, or None for the data dir's SQLite files."""
+        return self.database_url.get_secret_value() if self.database_url else None

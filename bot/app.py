@@ -56,12 +56,14 @@ def build_bolt_app(
         ),
         logger=logging.getLogger("avtalebot.bolt"),
     )
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database())
     service = BotService(
         answerer=answerer, live=live, store=store, public_url=settings.public_url, stream=settings.llm_stream
     )
     admin = Admin(settings=settings, syncer=syncer, api_host=urlparse(client.base_url).hostname or "")
-    deliveries = Deduper(path=Path(settings.data_dir) / "deliveries.sqlite")  # survives a restart
+    deliveries = Deduper(  # survives a restart, and is shared by every bot process on one database
+        path=Path(settings.data_dir) / "deliveries.sqlite", database_url=settings.database()
+    )
     gate = Gate(settings, deliveries, RateLimit(settings.slack_user_rate_per_min, 60.0))
     register(app, service=service, gate=gate, admin=admin)
     return app, service

@@ -1,31 +1,35 @@
 """Exactly-once answering: remember event ids and (channel, ts) pairs for a while.
 
-Kept in SQLite in the data dir (`deliveries.sqlite`) when given a path, so a restart during Slack's
-retries (or a second process on the same data dir) does not answer a delivery twice: the check and
-the remembering are one write transaction, which only one process can hold at a time. Without a
-path (tests, one-off tools) the log lives in memory."""
+Kept in SQLite in the data dir (`deliveries.sqlite`) when given a path, or in the shared PostgreSQL
+database (AVTALEBOT_DATABASE_URL), so a restart during Slack's retries, or a second bot process,
+does not answer a delivery twice: the check and the remembering are one write transaction, which
+only one process can hold at a time. Without either (tests, one-off tools) the log lives in memory."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from avtalebot.database import Database
 
 
 class Deduper:
     """Thread-safe check-and-remember; a retried or doubled delivery is seen as already handled."""
 
-    def __init__(self, ttl_s: float = 3600.0, max_items: int = 100_000, path: Path | None = None) -> None:
+    def __init__(
+        self, ttl_s: float = 3600.0, max_items: int = 100_000, path: Path | None = None, database_url: str | None = None
+    ) -> None:
         self._ttl = ttl_s
         self._max = max_items
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._db = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
-            self._db.execute("CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, seen_at REAL NOT NULL)")
+        self._db: Database | None = None
+        if path is not None or database_url:
+            self._db = Database(url=database_url, path=path)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, seen_at {real} NOT NULL)"
+            )
 
     def first_time(self, *keys: str) -> bool:
         """True if none of the keys was seen before; all keys are remembered either way."""
@@ -42,23 +46,25 @@ class Deduper:
             return fresh
 
     def _first_time_stored(self, keys: tuple[str, ...]) -> bool:
+        """The check and the remembering in one transaction under a lock only one process holds:
+        of two processes given the same delivery (or its retry), exactly one sees it first."""
+        assert self._db is not None
         now = time.time()  # wall clock: it must mean the same after a restart
-        with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                marks = ",".join("?" * len(keys))
-                seen = db.execute(
-                    f"SELECT COUNT(*) FROM deliveries WHERE key IN ({marks}) AND seen_at > ?", (*keys, now - self._ttl)
-                ).fetchone()[0] if keys else 0
-                db.executemany("INSERT OR REPLACE INTO deliveries (key, seen_at) VALUES (?, ?)", [(k, now) for k in keys])
-                if int(now) % 97 == 0:  # now and then, forget what is past the window
-                    db.execute("DELETE FROM deliveries WHERE seen_at <= ?", (now - self._ttl,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            return seen == 0
+        if not keys:
+            return True
+        with self._db.transaction(exclusive="avtalebot-deliveries"):
+            marks = ",".join("?" * len(keys))
+            seen = self._db.execute(
+                f"SELECT COUNT(*) FROM deliveries WHERE key IN ({marks}) AND seen_at > ?", (*keys, now - self._ttl)
+            ).fetchone()[0]
+            self._db.executemany(
+                "INSERT INTO deliveries (key, seen_at) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at",
+                [(k, now) for k in keys],
+            )
+            if int(now) % 97 == 0:  # now and then, forget what is past the window
+                self._db.execute("DELETE FROM deliveries WHERE seen_at <= ?", (now - self._ttl,))
+        return seen == 0
 
 
 class RateLimit:

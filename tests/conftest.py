@@ -12,7 +12,7 @@ from avtalebot.sync import Syncer
 from tests.fakes import HashEmbeddings
 from vectorstore.snapshots import Layout
 
-pytest_plugins = ["tests.slack_harness"]  # Slack fixtures: fake, bot
+pytest_plugins = ["tests.slack_harness", "tests.postgres"]  # Slack fixtures: fake, bot; a PostgreSQL server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

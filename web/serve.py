@@ -32,7 +32,7 @@ def build_site(settings: Settings, core=None):
     )
     if auth.weakness():
         raise ConfigError(auth.weakness() + " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database())
     return create_app(answerer=core.answerer, live=core.live, layout=core.layout, store=store, auth=auth)
 
 

@@ -202,7 +202,7 @@ def cmd_slack(settings: Settings, args) -> int:
 def cmd_feedback(settings: Settings, args) -> int:
     from avtalebot.feedback import open_store
 
-    store = open_store(settings.data_dir)
+    store = open_store(settings.data_dir, settings.database())
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         n = store.export_jsonl(out, eval_format=args.eval)

@@ -167,7 +167,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
     examples = [e for qset in sets for e in _set_examples(settings, qset, embedder, scorer)]
     answerer = ExtractiveAnswerer(live=LiveIndex(settings, Layout(Path(settings.data_dir)), embedder), scorer=scorer)
     if args.feedback:
-        store = open_store(settings.data_dir)
+        store = open_store(settings.data_dir, settings.database())
         try:
             extra = feedback_examples(answerer, store.records())
         finally:

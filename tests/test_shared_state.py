@@ -1,0 +1,76 @@
+"""Shared state in PostgreSQL (AVTALEBOT_DATABASE_URL): the same stores as the embedded SQLite
+default, on a real server — votes given through one process seen by another, deliveries claimed
+by exactly one of several processes."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from avtalebot.errors import StorageError
+from avtalebot.feedback import FeedbackStore, open_store
+from avtalebot.types import Answer, Citation
+from bot.dedupe import Deduper
+
+ANSWER = Answer(
+    "«Tilbudet gjelder ungdom under 24 år.» [1]",
+    (Citation(1, "a.txt", "Avtale", "§ 2", "a:1", "ungdom under 24 år", 0.9, "docA", 10, 40),),
+    False,
+    lang="nb",
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_stores(request, tmp_path):
+    """Two store objects on one state, as two processes would hold them."""
+    if request.param == "sqlite":
+        stores = [FeedbackStore(tmp_path / "feedback.sqlite") for _ in range(2)]
+    else:
+        url = request.getfixturevalue("pg_database")
+        stores = [open_store(tmp_path / "unused", url) for _ in range(2)]
+    yield stores
+    for s in stores:
+        s.close()
+
+
+def test_one_schema_on_both_engines_answers_votes_reviews(two_stores):
+    a, b = two_stores
+    answer_id = a.save_answer("Hvem kan delta?", ANSWER, user="U1", channel="C1", thread_ts="1.0")
+    assert b.load_answer(answer_id)[1].citations[0].quote == "ungdom under 24 år"
+    assert b.asker(answer_id) == "U1"
+    assert b.add_feedback(answer_id, "up", "U2") and a.add_feedback(answer_id, "down", "U2")  # the last counts
+    assert not a.add_feedback(answer_id, "sideways", "U2")
+    assert [(r["vote"], r["user"]) for r in b.records()] == [("down", "U2")]
+    b.add_review(answer_id, "right", "reviewer")
+    rows = a.eval_rows()
+    assert rows and rows[0]["source"] == "a.txt" and rows[0]["kind"] == "review"
+    later = a.save_answer("Og så?", ANSWER, user="U1", channel="C1", thread_ts="2.0")
+    assert [x["id"] for x in b.answers()][:2] == [later, answer_id]  # newest first
+
+
+def test_deliveries_on_postgres_are_claimed_once_across_connections(pg_database):
+    gates = [Deduper(database_url=pg_database) for _ in range(4)]  # four connections, four processes
+    wins: list[bool] = []
+    start = threading.Barrier(len(gates))
+
+    def race(d: Deduper) -> None:
+        start.wait()
+        wins.append(d.first_time("event:Race", "msg:C9:9.0"))
+
+    threads = [threading.Thread(target=race, args=(d,)) for d in gates]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(wins) == [False, False, False, True]
+    restarted = Deduper(database_url=pg_database)
+    assert not restarted.first_time("event:Other", "msg:C9:9.0")  # same message, another event id
+    assert restarted.first_time("event:New", "msg:C9:10.0")
+
+
+def test_an_unreachable_database_is_one_clear_error_without_the_password(postgres_url):
+    bad = postgres_url.replace("avtalebot@", "avtalebot:hemmelig@").rsplit(":", 1)[0] + ":1/postgres"
+    with pytest.raises(StorageError) as err:
+        open_store("unused", bad)
+    assert "hemmelig" not in str(err.value) and "***" in str(err.value)

@@ -23,6 +23,12 @@ class Loaded:
     def __iter__(self):
         return iter((self.text, self.warnings))
 
+    def __getitem__(self, i: int):
+        return (self.text, self.warnings)[i]
+
+    def __len__(self) -> int:
+        return 2
+
 
 def load_pdf(data: bytes, *, use_ocr: bool | None = None) -> Loaded:
     """use_ocr: None reads pages without a text layer by OCR when it is installed; False never."""

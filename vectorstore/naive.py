@@ -17,7 +17,8 @@ def raw_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     from ingest.loaders import loader_for
 
-    return loader_for(path)(path.read_bytes())[0]
+    text, _ = loader_for(path)(path.read_bytes())
+    return text
 
 
 class NaiveRAG:

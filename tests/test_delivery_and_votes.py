@@ -1,9 +1,7 @@
-"""Deliveries remembered across a restart and between processes, answers per user limited, one
+"""Deliveries remembered across a restart (the race between processes: test_shared_state.py), answers per user limited, one
 vote per user per answer."""
 
 from __future__ import annotations
-
-import threading
 
 from avtalebot.feedback import FeedbackStore
 from avtalebot.types import Answer
@@ -19,24 +17,6 @@ def test_a_delivery_is_remembered_after_a_restart(tmp_path):
     assert not restarted.first_time("event:Ev1")  # the replay after a restart
     assert not restarted.first_time("event:Ev2", "msg:C1:1.0")  # the same message under another event id
     assert restarted.first_time("event:Ev3", "msg:C1:2.0")
-
-
-def test_two_processes_racing_for_one_delivery_answer_it_once(tmp_path):
-    path = tmp_path / "deliveries.sqlite"
-    gates = [Deduper(path=path) for _ in range(4)]  # four connections, as four processes would hold
-    wins: list[bool] = []
-    start = threading.Barrier(len(gates))
-
-    def race(d: Deduper) -> None:
-        start.wait()
-        wins.append(d.first_time("event:Race", "msg:C9:9.0"))
-
-    threads = [threading.Thread(target=race, args=(d,)) for d in gates]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(wins) == [False, False, False, True]
 
 
 def test_answers_per_user_are_limited_and_told_once():

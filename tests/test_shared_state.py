@@ -49,8 +49,14 @@ def test_one_schema_on_both_engines_answers_votes_reviews(two_stores):
     assert [x["id"] for x in b.answers()][:2] == [later, answer_id]  # newest first
 
 
-def test_deliveries_on_postgres_are_claimed_once_across_connections(pg_database):
-    gates = [Deduper(database_url=pg_database) for _ in range(4)]  # four connections, four processes
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_deliveries_are_claimed_once_across_connections(engine, tmp_path, request):
+    def gate() -> Deduper:  # a connection of its own, as a process holds one
+        if engine == "sqlite":
+            return Deduper(path=tmp_path / "deliveries.sqlite")
+        return Deduper(database_url=request.getfixturevalue("pg_database"))
+
+    gates = [gate() for _ in range(4)]
     wins: list[bool] = []
     start = threading.Barrier(len(gates))
 
@@ -64,7 +70,7 @@ def test_deliveries_on_postgres_are_claimed_once_across_connections(pg_database)
     for t in threads:
         t.join()
     assert sorted(wins) == [False, False, False, True]
-    restarted = Deduper(database_url=pg_database)
+    restarted = gate()
     assert not restarted.first_time("event:Other", "msg:C9:9.0")  # same message, another event id
     assert restarted.first_time("event:New", "msg:C9:10.0")
 

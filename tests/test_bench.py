@@ -96,3 +96,35 @@ def test_interrupted_runs_keep_their_vectors(tmp_path):
     merged = EmbeddingCache(shared)
     assert merged.count("m") == 2 and set(merged.get_many("m", ["k1", "k2"])) == {"k1", "k2"}
     merged.close()
+
+
+@pytest.mark.parametrize("phases", ["serve", "ingest,teleport", ","])
+def test_bad_phases_are_refused_with_a_message(phases, tmp_path, capsys):
+    code = main(["--data-dir", str(tmp_path), "bench", "--sizes", "100", "--phases", phases])
+    assert code == 2 and "--phases" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_bench_against_a_chroma_server_measures_the_server(tmp_path):
+    """The scaling phases against a real `chroma run` started for the run: the bot-side index holds
+    no vectors, the server's memory and disk are reported, and the server is gone afterwards."""
+    import psutil
+
+    before = {
+        p.pid for p in psutil.process_iter(["cmdline"]) if "chroma" in " ".join(p.info["cmdline"] or [])
+    }
+    cmd = [sys.executable, "-m", "avtalebot", "--data-dir", str(tmp_path / "data"), "bench", "--sizes", "200"]
+    cmd += ["--embedder", "hash", "--phases", "ingest,serve", "--chroma-server", "--queries", "20", "--json"]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout)
+    row = out["sizes"][0]
+    assert out["chroma"] == "server" and out["dev"] == {} and "naive_accuracy" not in row
+    assert row["chunks"] >= 200 and row["queries"] == 20
+    assert row["chroma_server_rss_mb"] > 20 and row["chroma_server_disk_mb"] > 0
+    data = tmp_path / "data" / "bench" / "hash" / "chroma-server-mode"
+    manifests = list((data / "ours-200" / "snapshots").glob("*/manifest.json"))
+    assert manifests and json.loads(manifests[0].read_text())["mode"] == "server"
+    assert not list((data / "ours-200" / "snapshots").glob("*/chroma"))  # no local vectors
+    after = {p.pid for p in psutil.process_iter(["cmdline"]) if "chroma" in " ".join(p.info["cmdline"] or [])}
+    assert after <= before  # stopped

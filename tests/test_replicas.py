@@ -123,7 +123,11 @@ def test_two_bot_processes_answer_a_delivered_and_retried_event_once(replicas):
 
     # exported by a third process with an empty data dir: the vote lives in the database
     out = subprocess.run(
-        _cli(tmp_path / "elsewhere", "feedback", "export"), capture_output=True, text=True, env=env, check=True
+        _cli(tmp_path / "elsewhere", "feedback", "export"),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["vote"], r["user"], r["question"]) for r in rows] == [

@@ -33,6 +33,8 @@ COLUMNS = [
     ("watch_published_s", "watch pub s"),
     ("watch_answerable_s", "watch ans s"),
     ("ingest_peak_rss_mb", "ingest RSS MB"),
+    ("chroma_server_rss_mb", "server RSS MB"),
+    ("chroma_server_disk_mb", "server disk MB"),
     ("generated_accuracy", "ours acc"),
     ("naive_accuracy", "naive acc"),
     ("generated_top4", "ours top4"),
@@ -40,7 +42,14 @@ COLUMNS = [
 ]
 
 
-def _worker(phase: str, size: int, work: Path, queries: int, embedder: str | None = None) -> dict:
+def _worker(
+    phase: str,
+    size: int,
+    work: Path,
+    queries: int,
+    embedder: str | None = None,
+    extra_env: dict | None = None,
+) -> dict:
     cmd = [
         sys.executable,
         "-m",
@@ -53,7 +62,7 @@ def _worker(phase: str, size: int, work: Path, queries: int, embedder: str | Non
         "--queries",
         str(queries),
     ]
-    env = {**os.environ, **({"AVTALEBOT_EMBEDDER": embedder} if embedder else {})}
+    env = {**os.environ, **({"AVTALEBOT_EMBEDDER": embedder} if embedder else {}), **(extra_env or {})}
     res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=sys.stderr, text=True, env=env)
 
     if res.returncode != 0:
@@ -79,25 +88,61 @@ def _sizes(value: str) -> list[int]:
     return sizes
 
 
+ALL_PHASES = ("dev", "eval", "ocr", "ingest", "serve", "watch", "naive")
+SCALING = ("ingest", "serve", "watch", "naive")
+
+
+def _phases(value: str | None, no_naive: bool) -> list[str]:
+    if not value:
+        return [p for p in ALL_PHASES if not (no_naive and p == "naive")]
+    chosen = [p.strip() for p in value.split(",") if p.strip()]
+    unknown = sorted(set(chosen) - set(ALL_PHASES))
+    if unknown or not chosen:
+        raise InputError(
+            f"--phases takes some of {', '.join(ALL_PHASES)}; not {', '.join(unknown) or 'nothing'}"
+        )
+    if any(p in chosen for p in ("serve", "watch")) and "ingest" not in chosen:
+        raise InputError("--phases: serve and watch read the index that the ingest phase builds; add ingest")
+    return [p for p in ALL_PHASES if p in chosen and not (no_naive and p == "naive")]
+
+
 def run_bench(settings: Settings, args) -> int:
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     sizes = _sizes(args.sizes)
+    chosen = _phases(getattr(args, "phases", None), args.no_naive)
     work = Path(args.work_dir or Path(settings.data_dir) / "bench")
     if args.embedder:
         work = work / args.embedder.replace(":", "_").replace("/", "_")
+    use_server = getattr(args, "chroma_server", False)
+    if use_server:
+        work = work / "chroma-server-mode"
 
     work.mkdir(parents=True, exist_ok=True)
-    phases = ["ingest", "serve", "watch"] + ([] if args.no_naive else ["naive"])
-    steps = [("dev", 0), ("eval", 0), ("ocr", 0)] + [(p, s) for s in sizes for p in phases]
+    phases = [p for p in SCALING if p in chosen]
+    steps = [(p, 0) for p in ("dev", "eval", "ocr") if p in chosen] + [(p, s) for s in sizes for p in phases]
     rows: dict[int, dict] = {s: {"size": s} for s in sizes}
     dev: dict = {}
     evals: dict = {}
     scans: dict = {}
-    with tqdm(total=len(steps), desc="bench", file=sys.stderr, unit="step") as bar:
+    from avtalebot.bench.chroma_server import chroma_server
+
+    with (
+        chroma_server(work) if use_server else nullcontext() as server,
+        tqdm(total=len(steps), desc="bench", file=sys.stderr, unit="step") as bar,
+    ):
         for phase, size in steps:
             bar.set_postfix_str(f"{phase} {size or 'dev'}")
-            result = _worker(phase, size, work, args.queries, args.embedder)
+            result = _worker(phase, size, work, args.queries, args.embedder, server.env() if server else None)
+            if server and phase in (
+                "ingest",
+                "serve",
+            ):  # the server's memory once it holds, and has served, this size
+                result[f"chroma_server_rss_after_{phase}_mb"] = server.rss_mb()
+                result["chroma_server_rss_mb"] = server.rss_mb()
+                result["chroma_server_disk_mb"] = server.disk_mb()
             _log_result(work, phase, result)
             if phase == "dev":
                 dev = result
@@ -114,6 +159,7 @@ def run_bench(settings: Settings, args) -> int:
         row.pop("naive_latency_ms", None)
     out = {
         "embedder": args.embedder or settings.embedder,
+        "chroma": "server" if use_server else "embedded",
         "sizes": [rows[s] for s in sizes],
         "dev": dev,
         "eval": evals,
@@ -146,7 +192,9 @@ def table(out: dict) -> str:
         lines.append("")
     ev = out.get("eval")
     if ev:
-        lines.append(f"Quality on all {ev['eval_questions']} labelled questions in eval/ (sample corpus + eval/agreements):")
+        lines.append(
+            f"Quality on all {ev['eval_questions']} labelled questions in eval/ (sample corpus + eval/agreements):"
+        )
         lines.append(
             f"  ours : accuracy {ev['eval_accuracy']} (by language {ev['eval_by_lang']}), gold source top-4 "
             f"{ev['eval_top4']}, declined out-of-scope {ev['eval_abstention_out_of_scope']}, unanswerable "

@@ -129,6 +129,16 @@ def _parser() -> argparse.ArgumentParser:
     be.add_argument("--queries", type=int, default=200, help="generated questions per size")
     be.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     be.add_argument(
+        "--phases",
+        help="comma-separated subset of dev,eval,ocr,ingest,serve,watch,naive (default: all)",
+    )
+    be.add_argument(
+        "--chroma-server",
+        action="store_true",
+        help="run the scaling phases against a real `chroma run` server started for the run, "
+        "and measure its memory and disk",
+    )
+    be.add_argument(
         "--embedder",
         help="embedder for the scaling runs (default: AVTALEBOT_EMBEDDER); "
         "'hash' measures index cost without a model (load test, no quality meaning)",

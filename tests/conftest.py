@@ -139,40 +139,11 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
-    """A real `chroma run` server on 127.0.0.1, stopped after the session."""
-    import shutil as _shutil
-    import subprocess
-    import sys
-    import time
+    """A real `chroma run` server on 127.0.0.1, stopped after the session (the bench's own starter)."""
+    from avtalebot.bench.chroma_server import chroma_server as start
 
-    import httpx
-
-    exe = _shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = open(path / "server.log", "w")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("chroma server did not start: " + (path / "server.log").read_text()[-2000:])
-    yield ("127.0.0.1", port)
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with start(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield (server.host, server.port)
 
 
 @pytest.fixture

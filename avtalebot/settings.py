@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     admin_channel: str | None = None
     allowed_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
     slack_workers: int = 16
+    slack_connect_timeout_s: float = 30.0  # at start-up, how long an unreachable Slack API is retried
     watch_interval_s: float = 10.0
     snapshot_grace_s: float = 600.0  # a replaced index snapshot is deleted only after this long
     # the review site (`avtalebot web`)

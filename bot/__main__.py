@@ -16,6 +16,7 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
     from avtalebot.wiring import build_app
     from bot import logsafe
     from bot.app import build_bolt_app
+    from bot.startup import required_settings
 
     secrets = [
         s.get_secret_value()
@@ -23,9 +24,10 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
         if s is not None
     ]
     logsafe.install(secrets)
-    mode = mode or ("socket" if settings.slack_app_token else "http")
-    if mode == "socket" and settings.slack_app_token is None:
-        raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-…); or use --mode http --port N")
+    # Socket Mode (the README's path) unless only HTTP mode's signing secret is given
+    http_only = settings.slack_signing_secret is not None and settings.slack_app_token is None
+    mode = mode or ("http" if http_only else "socket")
+    required_settings(settings, mode)
     core = build_app(settings)
     core.live.retriever()  # fail fast if there is no index yet
     syncer = Syncer(settings, core.layout, core.embedder)
@@ -38,9 +40,18 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
     )
     if mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk.errors import SlackApiError
 
         log.info("avtalebot: starting in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        try:
+            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        except SlackApiError as exc:  # apps.connections.open refused the app-level token
+            raise ConfigError(
+                f"Slack refused the app-level token ({exc.response.get('error')}): check SLACK_APP_TOKEN (xapp-…, "
+                "with connections:write)"
+            ) from None
+        except OSError as exc:
+            raise ConfigError(f"Socket Mode could not connect to Slack ({type(exc).__name__}: {exc})") from None
         return 0
     from bot.http_server import EVENTS_PATH, BoltHTTPServer
 

@@ -11,6 +11,7 @@ from bot.escape import escape_mrkdwn, plain, split_text, truncate
 from bot.labels import bot_label
 
 MAX_BLOCKS = 50
+FEEDBACK_ACTION = "answer_feedback"  # the old feedback_up / feedback_down buttons are still handled
 
 
 def fallback_text(answer: Answer, limit: int = 3000) -> str:
@@ -26,7 +27,10 @@ def answer_blocks(
     share: bool = False,
     shared_by: str | None = None,
     public_url: str | None = None,
+    with_text: bool = True,
 ) -> list[dict]:
+    """The answer's text (left out for a natively streamed answer, whose text is already in the
+    message), its sources with a 'Vis kilde' per passage, and Slack's feedback control."""
     lang = answer.lang
     blocks: list[dict] = []
     if shared_by:
@@ -41,7 +45,8 @@ def answer_blocks(
                 ],
             }
         )
-    blocks += [{"type": "section", "text": plain(part)} for part in split_text(answer.text)]
+    if with_text:
+        blocks += [{"type": "section", "text": plain(part)} for part in split_text(answer.text)]
     if answer.citations:
         blocks.append({"type": "divider"})
         blocks.append(
@@ -57,35 +62,46 @@ def answer_blocks(
             blocks += document_blocks(cites, answer_id, source_notes.get(cites[0].n, ""), lang)
             if public_url:
                 blocks.append(site_links(cites, public_url, lang))
-    actions = []
     if not answer.abstained:
-        actions += [
-            {
-                "type": "button",
-                "action_id": "feedback_up",
-                "text": plain(bot_label(lang, "helpful")),
-                "value": f"{answer_id}:up",
-            },
-            {
-                "type": "button",
-                "action_id": "feedback_down",
-                "text": plain(bot_label(lang, "not_helpful")),
-                "value": f"{answer_id}:down",
-            },
-        ]
+        blocks.append(feedback_block(answer_id, lang))
     if share:
-        actions.append(
+        blocks.append(
             {
-                "type": "button",
-                "action_id": "share_answer",
-                "style": "primary",
-                "text": plain(bot_label(lang, "share")),
-                "value": answer_id,
+                "type": "actions",
+                "block_id": f"answer_actions_{answer_id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "share_answer",
+                        "style": "primary",
+                        "text": plain(bot_label(lang, "share")),
+                        "value": answer_id,
+                    }
+                ],
             }
         )
-    if actions:
-        blocks.append({"type": "actions", "block_id": f"answer_actions_{answer_id}", "elements": actions})
     return blocks
+
+
+def feedback_block(answer_id: str, lang: str) -> dict:
+    """Slack's own feedback control (👍/👎 in a context_actions block); each value names the answer."""
+
+    def button(vote: str, key: str) -> dict:
+        return {"text": plain(bot_label(lang, key), 75), "value": f"{answer_id}:{vote}",
+                "accessibility_label": bot_label(lang, key)}  # fmt: skip
+
+    return {
+        "type": "context_actions",
+        "block_id": f"feedback_{answer_id}",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK_ACTION,
+                "positive_button": button("up", "helpful"),
+                "negative_button": button("down", "not_helpful"),
+            }
+        ],
+    }
 
 
 def _source_button(c: Citation, answer_id: str, lang: str, numbered: bool) -> dict:

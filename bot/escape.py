@@ -38,3 +38,15 @@ def split_text(text: str, limit: int = 2900) -> list[str]:
     if text:
         parts.append(text)
     return parts
+
+
+# Markdown's ASCII punctuation with a meaning (emphasis, code, links, headings, lists, tables,
+# quotes, autolinks through "://"): each is backslash-escaped, which CommonMark renders as itself.
+_MARKDOWN_PUNCT = re.compile(r"([\\`*_~\[\]()#|/+\-=:{}])")
+
+
+def escape_markdown(text: str) -> str:
+    """For `markdown_text` (native streaming): Slack's &, <, > escaped as in mrkdwn, so no mention or
+    <link|label> survives, and every Markdown control character backslash-escaped, so a document's or
+    a model's '*bold*', '[x](http://…)' or bare 'https://…' stays literal text."""
+    return _MARKDOWN_PUNCT.sub(r"\\\1", escape_mrkdwn(text))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from avtalebot.settings import Settings
 from avtalebot.text import detect_lang
-from bot.blocks import answer_blocks, fallback_text, source_view
+from bot.assistant_events import register_assistant
+from bot.blocks import FEEDBACK_ACTION, answer_blocks, fallback_text, source_view
 from bot.contact_blocks import contact_blocks, contacts_fallback
 from bot.dedupe import Deduper, RateLimit
 from bot.duty_blocks import duties_fallback, duty_blocks
@@ -52,7 +54,7 @@ class Gate:
         return self._dedupe.first_time(f"command:{key}")
 
 
-def register(app, *, service: BotService, gate: Gate, admin) -> None:
+def register(app, *, service: BotService, gate: Gate, admin, data_dir: Path) -> None:
     def over_rate(client, event: dict) -> bool:
         """Every path that answers goes through here: a user past the limit is told once, then
         ignored until the window has passed."""
@@ -87,6 +89,32 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
             thread_ts=event.get("thread_ts") or event["ts"],
             react_ts=event["ts"],
             previous=previous,
+            team=body.get("team_id"),
+        )
+
+    def on_direct_message(event, body, client, context):
+        """A DM is answered in a thread (the assistant container's conversations are threads); a
+        follow-up in the thread is read with the thread's earlier question, and a thread's first
+        question becomes its title."""
+        if not gate.allows(event, body, context) or over_rate(client, event):
+            return
+        question = clean_question(event.get("text", ""))
+        thread_ts, previous = event.get("thread_ts"), None
+        if thread_ts:
+            _, previous = service.thread_context(
+                client, event["channel"], thread_ts, event["ts"], context.get("bot_user_id"), context.get("bot_id")
+            )
+        if previous is None and service.assistant is not None:
+            service.assistant.title(client, channel=event["channel"], thread_ts=thread_ts or event["ts"], question=question)
+        service.reply(
+            client,
+            question=question,
+            user=event.get("user", ""),
+            channel=event["channel"],
+            thread_ts=thread_ts or event["ts"],
+            react_ts=event["ts"],
+            previous=previous,
+            team=body.get("team_id"),
         )
 
     def on_message(event, body, client, context):
@@ -98,15 +126,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
             return
         bot_user = context.get("bot_user_id") or ""
         if event.get("channel_type") == "im":
-            if gate.allows(event, body, context) and not over_rate(client, event):
-                service.reply(
-                    client,
-                    question=clean_question(event.get("text", "")),
-                    user=event.get("user", ""),
-                    channel=event["channel"],
-                    thread_ts=event.get("thread_ts"),
-                    react_ts=event["ts"],
-                )
+            on_direct_message(event, body, client, context)
             return
         thread_ts = event.get("thread_ts")
         if not thread_ts or thread_ts == event.get("ts") or f"<@{bot_user}>" in event.get("text", ""):
@@ -123,10 +143,13 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
                 thread_ts=thread_ts,
                 react_ts=event["ts"],
                 previous=previous,
+                team=body.get("team_id"),
             )
 
     app.event("app_mention")(on_mention)
     app.event("message")(on_message)
+
+    register_assistant(app, service=service, admin=admin, data_dir=data_dir)
 
     def ack_question(ack, command):
         text = (command.get("text") or "").strip()
@@ -256,6 +279,7 @@ def register(app, *, service: BotService, gate: Gate, admin) -> None:
         if channel:
             client.chat_postEphemeral(channel=channel, user=user, text=bot_label(lang, "thanks"))
 
-    app.action(re.compile(r"^feedback_(up|down)$"))(feedback)
+    # Slack's feedback_buttons (answer_feedback), and the buttons of messages posted before them
+    app.action(re.compile(rf"^(feedback_(up|down)|{FEEDBACK_ACTION})$"))(feedback)
 
     app.command("/avtale-reindex")(ack=admin.ack_reindex, lazy=[admin.reindex])

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 BOT_LABELS = {
     "nb": {
+        "status": "leter i avtalene …",
+        "prompts_title": "Spør om samarbeidsavtalene, for eksempel:",
+        "home_title": "avtalebot – svar fra samarbeidsavtalene",
+        "home_how": "Spør i en direktemelding til meg, nevn meg i en kanal, eller bruk /avtale <spørsmål> (svaret vises bare for deg). Hvert svar viser hvor det står; «Vis kilde» åpner utdraget.",
+        "home_commands": "/avtale <spørsmål> · /avtale kontakt <navn, fylke, rolle eller tiltak> · /avtale plikter <fylke eller avtale> · /avtale-reindex (administratorer)",
+        "home_docs": "Avtaler jeg kjenner: {in_force} gjeldende, {expired} utløpt, {superseded} erstattet, {other} annet.",
+        "home_more": "… og {n} til.",
+        "home_no_index": "Ingen avtaler er indeksert ennå.",
+        "home_last_sync": "Siste reindeksering: {at} – {documents} dokumenter, {failed} feilet.",
+        "home_failed": "Feilet: {name} – {reason}",
         "open_on_site": "åpne i gjennomgangssiden",
         "no_duties": "Fant ingen avtale med pliktlister for «{q}».",
         "more_duties": "… og {n} avtaler til. Skriv et mer presist søk.",
@@ -33,6 +43,16 @@ BOT_LABELS = {
         "not_in_force": "ikke i kraft",
     },
     "nn": {
+        "status": "leitar i avtalane …",
+        "prompts_title": "Spør om samarbeidsavtalane, til dømes:",
+        "home_title": "avtalebot – svar frå samarbeidsavtalane",
+        "home_how": "Spør i ei direktemelding til meg, nemn meg i ein kanal, eller bruk /avtale <spørsmål> (svaret blir berre vist for deg). Kvart svar viser kvar det står; «Vis kjelde» opnar utdraget.",
+        "home_commands": "/avtale <spørsmål> · /avtale kontakt <namn, fylke, rolle eller tiltak> · /avtale plikter <fylke eller avtale> · /avtale-reindex (administratorar)",
+        "home_docs": "Avtalar eg kjenner: {in_force} gjeldande, {expired} utgått, {superseded} erstatta, {other} anna.",
+        "home_more": "… og {n} til.",
+        "home_no_index": "Ingen avtalar er indekserte enno.",
+        "home_last_sync": "Siste reindeksering: {at} – {documents} dokument, {failed} feila.",
+        "home_failed": "Feila: {name} – {reason}",
         "open_on_site": "opne i gjennomgangssida",
         "no_duties": "Fann ingen avtale med pliktlister for «{q}».",
         "more_duties": "… og {n} avtalar til. Skriv eit meir presist søk.",
@@ -62,6 +82,16 @@ BOT_LABELS = {
         "not_in_force": "ikkje i kraft",
     },
     "en": {
+        "status": "searching the agreements …",
+        "prompts_title": "Ask about the cooperation agreements, for example:",
+        "home_title": "avtalebot – answers from the cooperation agreements",
+        "home_how": "Ask me in a direct message, mention me in a channel, or use /avtale <question> (only you see the answer). Every answer shows where it is stated; “Show source” opens the passage.",
+        "home_commands": "/avtale <question> · /avtale contact <name, county, role or programme> · /avtale duties <county or agreement> · /avtale-reindex (administrators)",
+        "home_docs": "Agreements I know: {in_force} in force, {expired} expired, {superseded} superseded, {other} other.",
+        "home_more": "… and {n} more.",
+        "home_no_index": "No agreements are indexed yet.",
+        "home_last_sync": "Last reindex: {at} – {documents} documents, {failed} failed.",
+        "home_failed": "Failed: {name} – {reason}",
         "open_on_site": "open on the review site",
         "no_duties": "No agreement with lists of obligations for “{q}”.",
         "more_duties": "… and {n} more agreements. Try a narrower search.",
@@ -93,5 +123,53 @@ BOT_LABELS = {
 }
 
 
+BOT_ITEMS: dict[str, dict[str, list]] = {
+    "nb": {
+        "loading": ["Leter i avtalene …", "Leser utdragene …", "Sjekker hva som står hvor …"],
+        "prompts": [
+            ("Hvor lenge gjelder avtalen?", "Hvor lenge gjelder samarbeidsavtalen mellom NAV og fylkeskommunen?"),
+            ("Hvem er kontaktperson?", "Hvem er kontaktperson for samarbeidsavtalen?"),
+            ("Hvem kan delta?", "Hvem kan delta i tiltakene i avtalen?"),
+        ],
+        "prompts_place": [
+            ("Hvor lenge gjelder avtalen?", "Hvor lenge gjelder samarbeidsavtalen for {place}?"),
+            ("Hvem er kontaktperson?", "Hvem er kontaktperson for avtalen i {place}?"),
+            ("Hvem kan få tilbud?", "Hvem kan få tilbud etter avtalen i {place}?"),
+        ],
+    },
+    "nn": {
+        "loading": ["Leitar i avtalane …", "Les utdraga …", "Sjekkar kva som står kvar …"],
+        "prompts": [
+            ("Kor lenge gjeld avtalen?", "Kor lenge gjeld samarbeidsavtalen mellom NAV og fylkeskommunen?"),
+            ("Kven er kontaktperson?", "Kven er kontaktperson for samarbeidsavtalen?"),
+            ("Kven kan delta?", "Kven kan delta i tiltaka i avtalen?"),
+        ],
+        "prompts_place": [
+            ("Kor lenge gjeld avtalen?", "Kor lenge gjeld samarbeidsavtalen for {place}?"),
+            ("Kven er kontaktperson?", "Kven er kontaktperson for avtalen i {place}?"),
+            ("Kven er avtalen for?", "Kven er avtalen i {place} retta mot?"),
+        ],
+    },
+    "en": {
+        "loading": ["Searching the agreements …", "Reading the passages …", "Checking what is stated where …"],
+        "prompts": [
+            ("How long does it run?", "How long is the cooperation agreement between NAV and the county valid?"),
+            ("Who is the contact?", "Who is the contact person for the cooperation agreement?"),
+            ("Who can take part?", "Who can take part in the programmes of the agreement?"),
+        ],
+        "prompts_place": [
+            ("How long does it run?", "Until when is the agreement for {place} valid?"),
+            ("Who is the contact?", "Who is the contact person for the agreement in {place}?"),
+            ("Who is it for?", "Who is the agreement for {place} aimed at?"),
+        ],
+    },
+}
+
+
 def bot_label(lang: str, key: str) -> str:
     return BOT_LABELS.get(lang, BOT_LABELS["nb"])[key]
+
+
+def bot_items(lang: str, key: str) -> list:
+    """Lists of UI text (loading messages, suggested prompts as (title, message))."""
+    return BOT_ITEMS.get(lang, BOT_ITEMS["nb"])[key]

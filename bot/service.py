@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import time
 from datetime import date
 
 from avtalebot.answer.followup import contextualize
@@ -15,14 +14,14 @@ from avtalebot.feedback import FeedbackStore
 from avtalebot.obligations import AgreementDuties, agreement_duties
 from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
+from bot.assistant import Assistant
 from bot.blocks import answer_blocks, fallback_text, split_messages
-from bot.escape import escape_mrkdwn
 from bot.labels import bot_label
+from bot.streaming import AnswerStream
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 WORKING_REACTION = "hourglass_flowing_sand"
-UPDATE_EVERY_S = 1.0  # chat.update at most once a second per message
 
 
 def clean_question(text: str) -> str:
@@ -32,13 +31,26 @@ def clean_question(text: str) -> str:
 
 class BotService:
     def __init__(
-        self, *, answerer, live, store: FeedbackStore, public_url: str | None = None, stream: bool = True
+        self,
+        *,
+        answerer,
+        live,
+        store: FeedbackStore,
+        public_url: str | None = None,
+        stream: bool = True,
+        assistant: Assistant | None = None,
     ) -> None:
         self.public_url = public_url  # the review site: citations also link to their passage there
-        self.stream = stream  # generated answers streamed into Slack with chat.update
+        self.stream = stream  # generated answers streamed into Slack as they are checked
+        self.assistant = assistant  # Slack's status, prompts and titles for AI apps
         self._answerer = answerer
         self._live = live
         self.store = store
+
+    @property
+    def live(self):
+        """The live index (the App Home lists its documents)."""
+        return self._live
 
     def source_notes(self, answer: Answer) -> dict[int, str]:
         """Per citation: validity as stated and whether the agreement is in force today."""
@@ -118,16 +130,23 @@ class BotService:
         thread_ts: str | None,
         react_ts: str | None,
         previous: str | None = None,
+        team: str | None = None,
     ) -> None:
-        """Answer in the channel/thread; a reaction shows work under way; errors become an apology."""
+        """Answer in the channel/thread. While it works: Slack's status in a DM thread (the assistant
+        container), else — or where Slack refuses the status — a ⏳ reaction. Errors become an apology."""
         lang = detect_lang(question)
-        if react_ts:
+        status = bool(
+            self.assistant and thread_ts and channel.startswith("D")
+            and self.assistant.working(client, channel=channel, thread_ts=thread_ts, lang=lang)
+        )  # fmt: skip
+        reaction = bool(react_ts) and not status
+        if reaction:
             _quietly(client.reactions_add, channel=channel, timestamp=react_ts, name=WORKING_REACTION)
         try:
             stream = getattr(self._answerer, "answer_stream", None) if self.stream else None
             if stream is not None:
                 self._streamed(
-                    client, stream, question, previous, user=user, channel=channel, thread_ts=thread_ts
+                    client, stream, question, previous, user=user, channel=channel, thread_ts=thread_ts, team=team
                 )
                 return
             answer = self.answer(question, previous)
@@ -146,7 +165,9 @@ class BotService:
                 unfurl_media=False,
             )
         finally:
-            if react_ts:
+            if status and self.assistant and thread_ts:
+                self.assistant.done(client, channel=channel, thread_ts=thread_ts)
+            if reaction:
                 _quietly(
                     client.reactions_remove,
                     channel=channel,
@@ -154,39 +175,22 @@ class BotService:
                     name=WORKING_REACTION,
                 )
 
-    def _streamed(self, client, stream, question, previous, *, user, channel, thread_ts) -> None:
-        """A generated answer posted once its first checked sentence is ready and updated in place
-        (at most once a second) as further checked sentences arrive; the final text comes with its
-        citations and buttons. Only sentences that passed their checks are ever sent."""
-        msg: dict = {"ts": None, "at": 0.0}
-
-        def show(text: str) -> None:
-            now = time.monotonic()
-            if msg["ts"] is None:
-                r = client.chat_postMessage(
-                    channel=channel,
-                    thread_ts=thread_ts,
-                    text=escape_mrkdwn(text),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-                msg["ts"], msg["at"] = r["ts"], now
-            elif now - msg["at"] >= UPDATE_EVERY_S:
-                client.chat_update(channel=channel, ts=msg["ts"], text=escape_mrkdwn(text))
-                msg["at"] = now
-
-        answer = stream(question, show, previous=previous)
+    def _streamed(self, client, stream, question, previous, *, user, channel, thread_ts, team) -> None:
+        """A generated answer shown sentence by sentence as each passes its checks (Slack's native
+        stream, or one message updated at most once a second); the final blocks end it."""
+        out = AnswerStream(client, channel=channel, thread_ts=thread_ts, user=user, team=team)
+        answer = stream(question, out.show, previous=previous)
         answer_id = self.store.save_answer(
             question, answer, user=user, channel=channel, thread_ts=thread_ts or ""
         )
-        if msg["ts"] is None:
+        if not out.started:
             self.post(client, answer, answer_id, channel=channel, thread_ts=thread_ts)
             return
-        blocks = answer_blocks(answer, answer_id, self.source_notes(answer), public_url=self.public_url)
-        first, *rest = split_messages(blocks)
-        time.sleep(max(0.0, UPDATE_EVERY_S - (time.monotonic() - msg["at"])))
-        client.chat_update(channel=channel, ts=msg["ts"], text=fallback_text(answer), blocks=first)
-        _post_parts(client, answer, rest, channel=channel, thread_ts=thread_ts)
+        notes = self.source_notes(answer)
+        full = answer_blocks(answer, answer_id, notes, public_url=self.public_url)
+        tail = answer_blocks(answer, answer_id, notes, public_url=self.public_url, with_text=False)
+        rest = out.finish(answer, full=full, tail=tail, fallback=fallback_text(answer))
+        _post_parts(client, answer, split_messages(rest) if rest else [], channel=channel, thread_ts=thread_ts)
 
     def post(
         self,

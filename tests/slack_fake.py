@@ -28,6 +28,8 @@ class FakeSlack:
         self.files: dict[str, bytes] = {}
         self.redirects: dict[str, str] = {}  # file name -> where a download of it is redirected
         self.rate_limit_posts = 0  # answer this many chat.postMessage calls with 429 first
+        self.refuse: dict[str, str] = {}  # method -> the error Slack answers it with (ok: false)
+        self.locales: dict[str, str] = {}  # user -> locale that users.info reports
         self.ws_url = ""
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
@@ -77,6 +79,13 @@ class FakeSlack:
             return f"1700000000.{self._ts:06d}"
 
     def _respond(self, method: str, args: dict) -> tuple[int, dict, dict]:
+        if method in self.refuse:
+            return 200, {}, {"ok": False, "error": self.refuse[method]}
+        if method == "chat.startStream":
+            return 200, {}, {"ok": True, "channel": args.get("channel"), "ts": self._next_ts()}
+        if method == "users.info":
+            user = args.get("user", "")
+            return 200, {}, {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "nb-NO")}}
         if method == "auth.test":
             return (
                 200,
@@ -164,6 +173,7 @@ class FakeSlack:
                     {
                         "method": method,
                         "args": args,
+                        "response": body,
                         "status": status,
                         "time": time.time(),
                         "auth": self.headers.get("Authorization", ""),
@@ -222,7 +232,20 @@ def mention(text: str, ts: str, channel: str = "C1", user: str = "U1", thread_ts
     return ev
 
 
-def action_body(action_id: str, value: str, response_url: str, channel: str = "C1", user: str = "U1") -> str:
+def feedback_value(blocks: list[dict], vote: str = "up") -> str:
+    """The value of the 👍 (up) or 👎 (down) of an answer's feedback_buttons."""
+    return next(
+        e["positive_button" if vote == "up" else "negative_button"]["value"]
+        for b in blocks
+        if b["type"] == "context_actions"
+        for e in b["elements"]
+        if e["type"] == "feedback_buttons"
+    )
+
+
+def action_body(
+    action_id: str, value: str, response_url: str, channel: str = "C1", user: str = "U1", kind: str = "button"
+) -> str:
     payload = {
         "type": "block_actions",
         "user": {"id": user},
@@ -234,7 +257,7 @@ def action_body(action_id: str, value: str, response_url: str, channel: str = "C
         "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
         "actions": [
             {
-                "type": "button",
+                "type": kind,
                 "action_id": action_id,
                 "value": value,
                 "block_id": "b1",

@@ -45,10 +45,26 @@ def test_mentions_and_links_are_inert():
 
 def test_english_labels_and_abstained_answers_have_no_feedback_buttons():
     blocks = answer_blocks(Answer("I could not find this.", (), True, lang="en"), "a2", {})
-    assert all(b["type"] != "actions" for b in blocks)
+    assert all(b["type"] not in ("actions", "context_actions") for b in blocks)
     shared = answer_blocks(_answer("x [1]", lang="en"), "a3", {}, share=True)
     labels = [e["text"]["text"] for b in shared if b["type"] == "actions" for e in b["elements"]]
-    assert "Share in channel" in labels and "👍 Helpful" in labels
+    feedback = [e for b in shared if b["type"] == "context_actions" for e in b["elements"]]
+    assert "Share in channel" in labels and feedback[0]["type"] == "feedback_buttons"
+    assert feedback[0]["positive_button"]["text"]["text"] == "👍 Helpful"
+    assert feedback[0]["negative_button"]["value"] == "a3:down"
+
+
+def test_answer_blocks_are_valid_block_kit_by_the_sdk_models():
+    """Slack's own models parse and validate every block (feedback_buttons in context_actions too)."""
+    from slack_sdk.models.blocks import Block
+
+    blocks = answer_blocks(_answer("x [1]", lang="nb"), "a4", {1: "gjeldende"}, share=True)
+    for b in blocks:
+        parsed = Block.parse(b)
+        assert parsed is not None and parsed.to_dict()["type"] == b["type"], b
+        parsed.validate_json()
+    tail = answer_blocks(_answer("x [1]", lang="nb"), "a4", {}, with_text=False)
+    assert not any(b["type"] == "section" and b["text"]["text"].startswith("x") for b in tail)
 
 
 def test_source_modal_highlights_the_passage_in_its_paragraph():

@@ -80,6 +80,20 @@ def test_documented_commands_run_end_to_end(tmp_path):
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("SLACK_")}
     slack = run("slack", "--mode", "http", "--port", "0", ok=False, env=env)
     assert slack.returncode == 2 and "SLACK_SIGNING_SECRET" in slack.stderr
+    # Socket Mode (the README's path) names what it needs, and not HTTP mode's signing secret
+    socket = run("slack", ok=False, env=env)
+    assert socket.returncode == 2 and "SLACK_BOT_TOKEN and SLACK_APP_TOKEN" in socket.stderr
+    assert "SIGNING" not in socket.stderr
+    # tokens given, Slack unreachable: retried with backoff, then one line (no traceback, checked by run)
+    from tests.conftest import free_port
+
+    down = {**env, "SLACK_BOT_TOKEN": "xoxb-fake", "SLACK_APP_TOKEN": "xapp-fake",
+            "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/", "AVTALEBOT_SLACK_CONNECT_TIMEOUT_S": "2"}  # fmt: skip
+    unreachable = run("slack", ok=False, env=down)
+    assert unreachable.returncode == 2 and "unreachable" in unreachable.stderr
+    errors = [line for line in unreachable.stderr.splitlines() if line.startswith("avtalebot:")]
+    assert len(errors) == 1 and "SLACK_API_URL" in errors[0], unreachable.stderr[-1500:]
+    assert "will be unused" not in unreachable.stderr
 
 
 def _serve_the_site(cli: list[str], tmp_path) -> None:

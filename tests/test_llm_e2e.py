@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from bot.escape import escape_markdown
 from tests.slack_fake import mention
 from tests.slack_harness import Bot, bot_settings
 from tests.test_llm import NAME, FakeOpenAI, Q, passage_with
@@ -78,7 +79,7 @@ def test_cli_generated_answers_are_checked(e5_data, tmp_path):
         server.stop()
 
 
-def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_data, e5_embedder):
+def _streaming_bot(fake, e5_data, e5_embedder):
     server = FakeOpenAI([
         lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Han signerte den 3. mars 2031 "
         f"[{passage_with(b, NAME)}]. Fylkesordfører {NAME} signerte for Østfold fylkeskommune "
@@ -86,7 +87,35 @@ def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_dat
     ])  # fmt: skip
     server.piece, server.piece_delay = 10, 0.12
     settings = bot_settings(e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k")
-    bot = Bot(settings, e5_embedder, fake)
+    return server, Bot(settings, e5_embedder, fake)
+
+
+def test_slack_streams_checked_sentences_natively_and_stops_with_the_blocks(fake, e5_data, e5_embedder):
+    server, bot = _streaming_bot(fake, e5_data, e5_embedder)
+    try:
+        bot.send_event(mention(f"<@UBOT> {Q}", "902.000"))
+        (stop,) = fake.wait_for("chat.stopStream", timeout=60)
+        (start,) = fake.calls_to("chat.startStream")
+        appends = fake.calls_to("chat.appendStream")
+        assert start["args"]["markdown_text"].startswith(escape_markdown(NAME)) and start["args"]["thread_ts"] == "902.000"
+        assert start["args"]["recipient_user_id"] == "U1" and start["args"]["recipient_team_id"] == "T1"
+        sent = [start, *appends, stop]
+        assert [c["time"] for c in sent] == sorted(c["time"] for c in sent)  # start, appends, stop
+        assert all("2031" not in json.dumps(c["args"], ensure_ascii=False) for c in sent)  # never unchecked
+        shown = "".join(c["args"].get("markdown_text", "") for c in sent)
+        assert "Fylkesordfører" in shown
+        assert {c["args"]["ts"] for c in [*appends, stop]} == {start["response"]["ts"]}
+        assert any(b["type"] == "context_actions" for b in stop["args"]["blocks"])  # sources and feedback
+        assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("chat.update") == []
+    finally:
+        bot.stop()
+        server.stop()
+
+
+def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_data, e5_embedder):
+    """Where Slack refuses native streaming: one message, updated in place at most once a second."""
+    fake.refuse["chat.startStream"] = "method_not_supported_for_channel_type"
+    server, bot = _streaming_bot(fake, e5_data, e5_embedder)
     try:
         bot.send_event(mention(f"<@UBOT> {Q}", "901.000"))
         (first,) = fake.wait_for("chat.postMessage", timeout=60)
@@ -103,7 +132,7 @@ def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_dat
         gaps = [b["time"] - a["time"] for a, b in zip(sent, sent[1:], strict=False)]
         assert min(gaps) >= 0.95, gaps  # at most one update a second
         final = updates[-1]["args"]
-        assert "Fylkesordfører" in final["text"] and any(b["type"] == "actions" for b in final["blocks"])
+        assert "Fylkesordfører" in final["text"] and any(b["type"] == "context_actions" for b in final["blocks"])
         assert len(fake.calls_to("chat.postMessage")) == 1  # posted once, then updated in place
     finally:
         bot.stop()

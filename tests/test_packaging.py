@@ -27,6 +27,22 @@ def test_slack_manifest_has_the_scopes_and_events_the_bot_uses():
     assert m["settings"]["interactivity"]["is_enabled"] is True
 
 
+def test_slack_manifest_declares_the_agent_view_and_every_event_the_code_listens_for():
+    import re
+
+    m = yaml.safe_load((ROOT / "bot" / "manifest.yaml").read_text())
+    assert m["features"]["agent_view"]["agent_description"].strip()
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
+    scopes = set(m["oauth_config"]["scopes"]["bot"])
+    assert {"assistant:write", "users:read"} <= scopes  # status/prompts/titles; the user's locale
+    subscribed = set(m["settings"]["event_subscriptions"]["bot_events"])
+    code = "\n".join(p.read_text() for p in (ROOT / "bot").glob("*.py"))
+    listened = set(re.findall(r'app\.event\("([a-z_]+)"\)', code))
+    assert {"app_home_opened", "assistant_thread_started", "app_mention", "message"} <= listened
+    for event in listened:
+        assert (event if event != "message" else "message.im") in subscribed, event
+
+
 def test_compose_file_runs_replicas_on_shared_chroma_and_postgres_with_the_review_site():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]

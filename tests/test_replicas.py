@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.conftest import CORPUS, free_port
-from tests.slack_fake import FakeSlack, action_body, event_body, mention, post, sign
+from tests.slack_fake import FakeSlack, action_body, event_body, feedback_value, mention, post, sign
 from tests.test_processes import _wait_health
 
 pytestmark = pytest.mark.integration
@@ -107,14 +107,8 @@ def test_two_bot_processes_answer_a_delivered_and_retried_event_once(replicas):
     assert len(fake.calls_to("reactions.add")) <= 1  # the working sign, too, from one process only
 
     # the vote goes to the other process than the one that answered (or to both: no matter which)
-    up = next(
-        e["value"]
-        for b in posted[0]["args"]["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "feedback_up"
-    )
-    form = action_body("feedback_up", up, fake.url + "/response/1", user="U7")
+    up = feedback_value(posted[0]["args"]["blocks"], "up")
+    form = action_body("answer_feedback", up, fake.url + "/response/1", user="U7", kind="feedback_buttons")
     for port in ports[1:]:
         status, _, _ = post(f"http://127.0.0.1:{port}/slack/events", form, sign(SECRET, form),
                             "application/x-www-form-urlencoded")  # fmt: skip

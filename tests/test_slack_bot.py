@@ -15,6 +15,7 @@ from tests.slack_fake import (
     action_body,
     command_body,
     event_body,
+    feedback_value,
     mention,
     post,
     sign,
@@ -41,14 +42,14 @@ def test_mention_gets_one_threaded_answer_with_citations(bot, fake):
     blob = _texts(args["blocks"])
     assert "show_source_1" in blob and "003_17f27e3899bcf5b6" not in blob or True
     assert any(b.get("accessory", {}).get("action_id") == "show_source_1" for b in args["blocks"])
-    assert "Kilder" in blob and "feedback_up" in blob
+    assert "Kilder" in blob and "answer_feedback" in blob
     assert posts[0]["auth"] == f"Bearer {TOKEN}"
     added = fake.calls_to("reactions.add")
     removed = fake.calls_to("reactions.remove")
     assert added and removed and added[0]["time"] <= posts[0]["time"] <= removed[0]["time"]
 
 
-def test_direct_message_answered_in_the_dm(bot, fake):
+def test_direct_message_answered_in_a_thread_of_the_dm(bot, fake):
     ev = {
         "type": "message",
         "channel_type": "im",
@@ -60,6 +61,7 @@ def test_direct_message_answered_in_the_dm(bot, fake):
     bot.send_event(ev)
     post_ = fake.wait_for("chat.postMessage")[0]["args"]
     assert post_["channel"] == "D1" and "innvandrere med lite skolebakgrunn" in post_["text"]
+    assert post_["thread_ts"] == "222.000"  # DM conversations are threads
 
 
 def test_thread_followup_uses_the_earlier_question(bot, fake):
@@ -153,14 +155,10 @@ def test_feedback_is_stored_and_exported(bot, fake, tmp_path):
 
     bot.send_event(mention("Hva er YrkesKomp?", "600.000"))
     args = fake.wait_for("chat.postMessage")[0]["args"]
-    up = next(
-        e
-        for b in args["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "feedback_up"
+    up = feedback_value(args["blocks"], "up")
+    status, _, _ = bot.send_form(
+        action_body("answer_feedback", up, fake.url + "/response/4", user="U9", kind="feedback_buttons")
     )
-    status, _, _ = bot.send_form(action_body("feedback_up", up["value"], fake.url + "/response/4", user="U9"))
     assert status == 200
     assert fake.wait_for("chat.postEphemeral")[0]["args"]["user"] == "U9"
     out = io.StringIO()

@@ -145,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
-    sl.add_argument("--mode", choices=["socket", "http"], help="default: socket when SLACK_APP_TOKEN is set")
+    sl.add_argument("--mode", choices=["socket", "http"], help="default: socket, or http when only SLACK_SIGNING_SECRET is set")
     sl.add_argument("--port", type=int, default=3000)
     sl.add_argument("--host", default="0.0.0.0")
 

@@ -83,8 +83,9 @@ def _streaming_bot(fake, e5_data, e5_embedder):
     server = FakeOpenAI([
         lambda b: f"{NAME} signerte avtalen [{passage_with(b, NAME)}]. Han signerte den 3. mars 2031 "
         f"[{passage_with(b, NAME)}]. Fylkesordfører {NAME} signerte for Østfold fylkeskommune "
-        f"[{passage_with(b, NAME)}]. Det var {NAME} [{passage_with(b, NAME)}].",
-    ])  # fmt: skip
+        f"[{passage_with(b, NAME)}]. Avtalen koster 4 750 000 kroner i året [{passage_with(b, NAME)}]. "
+        f"Det var {NAME} [{passage_with(b, NAME)}].",
+    ])  # fmt: skip  (the date 2031 and the amount are made up: neither may reach Slack)
     server.piece, server.piece_delay = 10, 0.12
     settings = bot_settings(e5_data, fake, answerer="llm", llm_base_url=server.url + "/v1", llm_api_key="k")
     return server, Bot(settings, e5_embedder, fake)
@@ -101,7 +102,8 @@ def test_slack_streams_checked_sentences_natively_and_stops_with_the_blocks(fake
         assert start["args"]["recipient_user_id"] == "U1" and start["args"]["recipient_team_id"] == "T1"
         sent = [start, *appends, stop]
         assert [c["time"] for c in sent] == sorted(c["time"] for c in sent)  # start, appends, stop
-        assert all("2031" not in json.dumps(c["args"], ensure_ascii=False) for c in sent)  # never unchecked
+        for made_up in ("2031", "750 000", "4750000"):  # never an unchecked sentence
+            assert all(made_up not in json.dumps(c["args"], ensure_ascii=False) for c in sent), made_up
         shown = "".join(c["args"].get("markdown_text", "") for c in sent)
         assert "Fylkesordfører" in shown
         assert {c["args"]["ts"] for c in [*appends, stop]} == {start["response"]["ts"]}
@@ -128,7 +130,8 @@ def test_slack_streams_only_checked_sentences_at_most_once_a_second(fake, e5_dat
         updates = fake.calls_to("chat.update")
         assert len(updates) >= 2 and len({u["args"]["ts"] for u in updates}) == 1  # one message, in place
         sent = [first, *updates]
-        assert all("2031" not in json.dumps(c["args"], ensure_ascii=False) for c in sent)
+        for made_up in ("2031", "750 000", "4750000"):
+            assert all(made_up not in json.dumps(c["args"], ensure_ascii=False) for c in sent), made_up
         gaps = [b["time"] - a["time"] for a, b in zip(sent, sent[1:], strict=False)]
         assert min(gaps) >= 0.95, gaps  # at most one update a second
         final = updates[-1]["args"]

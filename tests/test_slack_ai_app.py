@@ -64,6 +64,9 @@ def test_dm_in_an_assistant_thread_shows_a_status_then_the_answer_and_gets_a_tit
     assert cleared and cleared[0]["time"] >= post_["time"]
     assert fake.calls_to("reactions.add") == []  # the status replaces the ⏳ here
     assert post_["args"]["thread_ts"] == "810.000" and "24" in post_["args"]["text"]
+    blocks = post_["args"]["blocks"]
+    assert any(b.get("accessory", {}).get("action_id") == "show_source_1" for b in blocks)  # its citation
+    assert feedback_value(blocks, "up").endswith(":up")  # Slack's feedback_buttons
     (title,) = fake.calls_to("assistant.threads.setTitle")
     assert title["args"]["title"].startswith("Hva er aldersgrensen")
 
@@ -103,6 +106,15 @@ def test_home_tab_lists_what_the_bot_knows_and_the_last_reindex_for_admins(bot, 
     assert "Siste reindeksering" in json.dumps(admin_view["blocks"], ensure_ascii=False)
 
 
+def test_home_tab_shows_a_hostile_document_title_as_plain_text_only():
+    from bot.home import home_view
+
+    docs = {"d1": {"source": "x.txt", "title": HOSTILE, "meta": {"parties": ["NAV Agder"]}}}
+    view = home_view(docs, lang="nb", last_sync={"failed": [["<!here>.pdf", "<@U1>"]]}, admin=True)
+    hostile = [b for b in view["blocks"] if "<!channel>" in json.dumps(b) or "<!here>" in json.dumps(b)]
+    assert len(hostile) == 2 and all(b["text"]["type"] == "plain_text" for b in hostile)
+
+
 def test_escape_markdown_leaves_no_mention_link_or_formatting():
     out = escape_markdown(HOSTILE)
     for raw in ("<!channel>", "<@U0BOSS>", "<https://", "](", "*nå*", "`kode`", "https://"):
@@ -140,3 +152,16 @@ def test_a_refused_stream_falls_back_to_one_message_updated_in_place(fake):
     final = fake.calls_to("chat.update")[-1]["args"]
     assert final["ts"] == posted["response"]["ts"] and final["blocks"] == full
     assert fake.calls_to("chat.appendStream") == [] and fake.calls_to("chat.stopStream") == []
+
+
+def test_a_follow_up_in_an_assistant_thread_reads_the_threads_earlier_question(bot, fake):
+    fake.replies[("D1", "850.000")] = [
+        {"ts": "850.100", "user": "U1", "text": "Hvem signerte avtalen for Østfold fylkeskommune?"},
+        {"ts": "850.200", "user": "UBOT", "bot_id": "BBOT", "text": "Sindre Martinsen-Evje …"},
+        {"ts": "850.300", "user": "U1", "text": "og for Vestfold?"},
+    ]
+    bot.send_event(_dm("og for Vestfold?", "850.300", thread_ts="850.000"))
+    args = fake.wait_for("chat.postMessage")[0]["args"]
+    assert args["thread_ts"] == "850.000"
+    assert "Toril Eeg" in args["text"] or "Anders Anundsen" in args["text"]
+    assert fake.calls_to("assistant.threads.setTitle") == []  # the thread has its title already

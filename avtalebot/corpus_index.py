@@ -36,7 +36,7 @@ def index_corpus(settings: Settings, folders: list[Path], *, quiet: bool = False
         # every corpus index under <data dir>/corpora shares one embedding cache: a corpus derived
         # from another (calibration's split and trimmed copies) embeds only what is new
         layout = Layout(Path(side.data_dir), cache_root=Path(side.data_dir).parent / "cache")
-        report = Syncer(side, layout, build_embedder(side)).sync(
+        report = Syncer(side, layout, build_embedder(side.embedder)).sync(
             list(folders), wait=True, progress=progress
         )
     finally:

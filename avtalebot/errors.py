@@ -1,36 +1,31 @@
-"""A small error hierarchy whose messages are safe to show to users (no secrets, no tracebacks)."""
+"""Every error a user may meet, in one place: the lower layers' own (re-exported) and the core's.
+Each message is safe to show to users (no secrets, no tracebacks)."""
 
+from ingest.errors import IngestError
+from ingest.errors import UserFacingError as AvtalebotError
+from vectorstore.errors import (
+    ConfigError,
+    EmbedderMismatchError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexNotFoundError,
+)
 
-class AvtalebotError(Exception):
-    """Base class: the message is written for the person using the product."""
-
-
-class ConfigError(AvtalebotError):
-    """Settings are missing or inconsistent, or an optional dependency is not installed."""
-
-
-class IngestError(AvtalebotError):
-    """A file could not be read or turned into text."""
-
-
-class IndexNotFoundError(AvtalebotError):
-    """No index has been built in the data directory yet."""
-
-
-class EmbedderMismatchError(AvtalebotError):
-    """The index was built with another embedder than the one configured."""
-
-
-class IndexBusyError(AvtalebotError):
-    """Another reindex holds the lock on this data directory."""
+__all__ = [
+    "AvtalebotError",
+    "ConfigError",
+    "EmbedderMismatchError",
+    "IndexBusyError",
+    "IndexCorruptError",
+    "IndexNotFoundError",
+    "IngestError",
+    "InputError",
+    "StorageError",
+]
 
 
 class InputError(AvtalebotError):
     """The user's input (question, file, batch line) is malformed."""
-
-
-class IndexCorruptError(AvtalebotError):
-    """A snapshot is incomplete (its parts disagree); it must be rebuilt."""
 
 
 class StorageError(AvtalebotError):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from avtalebot.answer.query import analyse
 from avtalebot.errors import InputError
-from avtalebot.text import detect_lang
 from avtalebot.types import Answer
+from ingest.text import detect_lang
 from vectorstore.retriever import LiveIndex
 
 

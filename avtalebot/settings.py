@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-EmbedderBackend = Literal["e5-small", "sentence-transformers", "hash"]
+from vectorstore.config import StoreConfig
 
 
 def _split_csv(value: object) -> object:
@@ -79,26 +79,22 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _check_embedder(cls, value: str) -> str:
-        backend, _, model = value.partition(":")
-        if backend in ("e5-small", "hash") and not model:
-            return value
-        if backend == "sentence-transformers" and model:
-            return value
-        raise ValueError("embedder must be 'e5-small' or 'sentence-transformers:<model name or path>'")
+        from vectorstore.embedders import parse_embedder
+        from vectorstore.errors import ConfigError
 
-    @property
-    def embedder_backend(self) -> EmbedderBackend:
-        if self.embedder.startswith("sentence-transformers:"):
-            return "sentence-transformers"
-        return "hash" if self.embedder == "hash" else "e5-small"
-
-    @property
-    def embedder_model(self) -> str:
-        return self.embedder.partition(":")[2]
+        try:
+            parse_embedder(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
+
+    def store(self) -> StoreConfig:
+        """What the index layer is given of these settings: where Chroma lives, nothing else."""
+        return StoreConfig(chroma_host=self.chroma_host, chroma_port=self.chroma_port)
 
     def database(self) -> str | None:
         """The shared database's URL, or None for the data dir's SQLite files."""

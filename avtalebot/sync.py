@@ -23,10 +23,10 @@ from avtalebot.errors import (
 )
 from avtalebot.settings import Settings
 from avtalebot.sync_log import LAST_SYNC, keep_last
-from avtalebot.text import split_sentences
 from avtalebot.types import Chunk, ParsedDocument
 from ingest.loaders import loader_for
 from ingest.pipeline import PARSER_VERSION, read_settled
+from ingest.text import split_sentences
 from ingest.units import unit_texts
 from ingest.worker import ParseWorker
 from vectorstore.cache import EmbeddingCache
@@ -188,7 +188,7 @@ class Syncer:
         try:
             with ingest_lock(self._layout, wait=wait):
                 for path in stale_builds(self._layout):  # left by a reindex that was killed
-                    drop_snapshot_data(self._settings, self._layout, path.name)
+                    drop_snapshot_data(self._settings.store(), self._layout, path.name)
                 state = self._state(rebuild)
                 self._parser = ParseWorker(
                     seconds=self._settings.parse_timeout_s, memory_mb=self._settings.parse_memory_mb
@@ -339,7 +339,7 @@ class Syncer:
         cache = EmbeddingCache(self._layout.cache)
         try:
             stats = build_snapshot(
-                self._settings,
+                self._settings.store(),
                 self._layout,
                 self._embedder,
                 cache,
@@ -372,7 +372,7 @@ class Syncer:
         for older, newer in zip(ids[:-KEEP_SNAPSHOTS], ids[1:], strict=False):
             retired_s = (now - snapshot_time_ns(newer)) / 1e9
             if older != live and retired_s >= self._settings.snapshot_grace_s:
-                drop_snapshot_data(self._settings, self._layout, older)
+                drop_snapshot_data(self._settings.store(), self._layout, older)
 
 
 @dataclass

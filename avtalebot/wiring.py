@@ -47,6 +47,6 @@ def build_answerer(settings: Settings, live: LiveIndex) -> Answerer:
 
 def build_app(settings: Settings, embedder: NamedEmbeddings | None = None) -> App:
     layout = Layout(Path(settings.data_dir))
-    embedder = embedder or build_embedder(settings)
-    live = LiveIndex(settings, layout, embedder)
+    embedder = embedder or build_embedder(settings.embedder)
+    live = LiveIndex(settings.store(), layout, embedder)
     return App(settings, layout, embedder, live, build_answerer(settings, live))

@@ -9,10 +9,10 @@ from urllib.parse import urlparse
 
 from avtalebot.errors import AvtalebotError
 from avtalebot.settings import Settings
-from avtalebot.text import detect_lang
 from bot.escape import escape_mrkdwn
 from bot.labels import bot_label
 from ingest.loaders import LOADERS
+from ingest.text import detect_lang
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 50 * 1024 * 1024

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from avtalebot.settings import Settings
-from avtalebot.text import detect_lang
 from bot.assistant_events import register_assistant
 from bot.blocks import FEEDBACK_ACTION, answer_blocks, fallback_text, source_view
 from bot.contact_blocks import contact_blocks, contacts_fallback
@@ -15,6 +14,7 @@ from bot.dedupe import Deduper, RateLimit
 from bot.duty_blocks import duties_fallback, duty_blocks
 from bot.labels import bot_label
 from bot.service import BotService, clean_question
+from ingest.text import detect_lang
 
 log = logging.getLogger(__name__)
 CONTACT_VERBS = {"kontakt": "nb", "kontakter": "nb", "kontaktar": "nn", "contact": "en", "contacts": "en"}

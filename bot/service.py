@@ -12,12 +12,12 @@ from avtalebot.answer.validity import status_of, validity_note
 from avtalebot.directory import CURRENT, DirectoryEntry, contact_directory
 from avtalebot.feedback import FeedbackStore
 from avtalebot.obligations import AgreementDuties, agreement_duties
-from avtalebot.text import detect_lang
 from avtalebot.types import Answer, DocMeta
 from bot.assistant import Assistant
 from bot.blocks import answer_blocks, fallback_text, split_messages
 from bot.labels import bot_label
 from bot.streaming import AnswerStream
+from ingest.text import detect_lang
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")

@@ -11,8 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from avtalebot.text import split_sentences
-from avtalebot.types import Chunk
+from ingest.text import split_sentences
+from ingest.types import Chunk
 
 TARGET_CHARS = 700
 MAX_LIST_CHARS = 1600

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.types import Contact
 from ingest.gazetteer import ROLE_RE
 from ingest.parties import ORG, organisations
+from ingest.types import Contact
 from ingest.units import header_of, is_header, is_row, leadin_of, row_cells
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.text import split_sentences
-from avtalebot.types import Contact
 from ingest.contact_records import list_organisation, record_contacts, table_contacts
 from ingest.gazetteer import COUNTY, NAV_UNIT, PERSON_NAME, ROLE_RE, normalise_org
 from ingest.signatures import signature_signers
+from ingest.text import split_sentences
+from ingest.types import Contact
 
 NAME = PERSON_NAME
 _ORG = rf"(?:nye )?(?:{NAV_UNIT}|{COUNTY})"

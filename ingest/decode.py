@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.errors import IngestError
+from ingest.errors import IngestError
 
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf¥¦¸˜…†‡ˆ‰Š‹ŒŽ‘’“”•–—™š›œžŸ¡-¿]|â€[\x80-\xbf™œ“”˜¦¢]")
 

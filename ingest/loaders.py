@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from avtalebot.errors import IngestError
 from ingest.decode import decode_bytes
+from ingest.errors import IngestError
 from ingest.pdf import drop_page_furniture, load_pdf  # noqa: F401  (drop_page_furniture: re-exported)
 
 Loader = Callable[[bytes], tuple[str, list[str]]]

@@ -6,13 +6,13 @@ metadata_labels.json, see tests/test_metadata_labels.py), not tuned to any one d
 
 from __future__ import annotations
 
-from avtalebot.types import DocMeta
 from ingest.addressed import addressed_to_model
 from ingest.contacts import extract_contacts
 from ingest.dates import MONTHS, parse_date  # noqa: F401  (re-exported for older imports)
 from ingest.obligations import extract_obligations
 from ingest.parties import extract_parties
 from ingest.periods import published, replaces, signing, validity
+from ingest.types import DocMeta
 
 
 def extract_metadata(text: str) -> DocMeta:

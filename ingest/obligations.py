@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.types import JOINT, Obligation
+from ingest.types import JOINT, Obligation
 
 _ITEM = re.compile(r"^\s*(?:•|–|-|\d{1,2}[.)])\s+(?=\S)")
 _NUMBERING = re.compile(r"^(?:§\s*)?\d+(?:\.\d+)*\.?\s+")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.text import split_sentences
 from ingest.gazetteer import normalise_org
+from ingest.text import split_sentences
 
 _PLACE = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)*"
 _DIRECTION = r"(?:Vestre|Østre|Nordre|Søndre|Indre|Ytre|Nedre|Øvre|Nord|Sør|Øst|Vest|Aust)"

@@ -7,8 +7,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from avtalebot.errors import IngestError
 from ingest import ocr
+from ingest.errors import IngestError
 
 
 @dataclass

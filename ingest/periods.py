@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from avtalebot.text import split_sentences
 from ingest.dates import DATE, DATE_ANY, MONTHS, RANGE, YEAR_RANGE, add_years, parse_date, years_of
+from ingest.text import split_sentences
 
 _MONTH_NAMES = "|".join(MONTHS)
 

@@ -6,12 +6,12 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from avtalebot.errors import IngestError
-from avtalebot.types import ParsedDocument
 from ingest.chunking import chunk_document
 from ingest.clean import clean_text, pick_title
+from ingest.errors import IngestError
 from ingest.loaders import loader_for
 from ingest.metadata import extract_metadata
+from ingest.types import ParsedDocument
 
 # Bump when loading, cleaning, chunking or metadata rules change what a file parses to: an index
 # built by another version is re-parsed from its files at the next sync (embeddings stay cached).

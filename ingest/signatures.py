@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from avtalebot.types import Contact
 from ingest.dates import DATE
 from ingest.gazetteer import PERSON_NAME as _NAME
 from ingest.gazetteer import ROLE_RE
+from ingest.types import Contact
 
 # The place-and-date line that opens a signature block.
 _OPENING = re.compile(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from avtalebot.text import split_sentences
-from avtalebot.types import Chunk
+from ingest.text import split_sentences
+from ingest.types import Chunk
 
 MAX_UNIT_CHARS = 500  # longer sentences are cut at word boundaries (an unpunctuated wall of text)
 _ITEM = "• "
@@ -43,7 +43,7 @@ def is_row(line: str) -> bool:
     return line.count(_TABLE_CELL) >= 1 and len(line) <= 2000
 
 
-def _line_at(text: str, pos: int) -> tuple[int, int]:
+def line_at(text: str, pos: int) -> tuple[int, int]:
     a = text.rfind("\n", 0, pos) + 1
     b = text.find("\n", pos)
     return a, len(text) if b < 0 else b
@@ -53,7 +53,7 @@ def _previous_line(text: str, line_start: int, skip) -> tuple[int, int] | None:
     """The nearest line before line_start that `skip` does not pass over (at most one blank line)."""
     blanks, pos = 0, line_start
     while pos > 0:
-        a, b = _line_at(text, pos - 1)
+        a, b = line_at(text, pos - 1)
         line = text[a:b]
         if not line.strip():
             blanks += 1
@@ -68,7 +68,7 @@ def _previous_line(text: str, line_start: int, skip) -> tuple[int, int] | None:
 def leadin_of(text: str, item_start: int) -> str:
     """The line introducing the list an item belongs to: it ends with ':' or is an unfinished
     sentence ('For å bli teken opp må deltakaren'); a finished sentence introduces nothing."""
-    found = _previous_line(text, _line_at(text, item_start)[0], is_item)
+    found = _previous_line(text, line_at(text, item_start)[0], is_item)
     if found is None:
         return ""
     line = text[found[0] : found[1]].strip()
@@ -85,14 +85,14 @@ def is_header(line: str) -> bool:
 
 def header_of(text: str, row_start: int) -> str:
     """The header row of the table a row belongs to (when it is not that row itself)."""
-    first = _line_at(text, row_start)
+    first = line_at(text, row_start)
     while True:
         prev = _previous_line(text, first[0], lambda line: False)
         if prev is None or not is_row(text[prev[0] : prev[1]]) or text[prev[1] : first[0]].count("\n") > 1:
             break
         first = prev
     header = text[first[0] : first[1]].strip()
-    return "" if first[0] == _line_at(text, row_start)[0] or not is_header(header) else header
+    return "" if first[0] == line_at(text, row_start)[0] or not is_header(header) else header
 
 
 def _cut(start: int, end: int, text: str) -> list[tuple[int, int]]:
@@ -137,7 +137,7 @@ def units_of(text: str, start: int, end: int) -> list[Unit]:
 def _next_nonblank_is_item(text: str, line_end: int) -> bool:
     pos, blanks = line_end + 1, 0
     while pos < len(text):
-        a, b = _line_at(text, pos)
+        a, b = line_at(text, pos)
         if text[a:b].strip():
             return is_item(text[a:b])
         blanks += 1
@@ -152,7 +152,7 @@ def list_items(text: str, leadin_end: int, limit: int | None = None) -> list[tup
     items: list[tuple[int, int]] = []
     pos, blank_seen = leadin_end + 1, False
     while pos < len(text) and (limit is None or len(items) < limit):
-        a, b = _line_at(text, pos)
+        a, b = line_at(text, pos)
         line = text[a:b]
         if is_item(line):
             items.append((a + line.index(_ITEM) + len(_ITEM), b))

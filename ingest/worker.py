@@ -14,8 +14,8 @@ import multiprocessing
 import resource
 from multiprocessing.connection import Connection
 
-from avtalebot.errors import IngestError
-from avtalebot.types import ParsedDocument
+from ingest.errors import IngestError
+from ingest.types import ParsedDocument
 
 _START_S = 60.0  # importing the loaders; not counted in a file's budget
 

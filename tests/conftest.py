@@ -97,7 +97,7 @@ def answerer(syncer, settings, corpus_copy, fake_embedder, word_scorer):
 
     syncer.sync([corpus_copy])
     return ExtractiveAnswerer(
-        live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder), scorer=word_scorer
+        live=LiveIndex(settings.store(), Layout(settings.data_dir), fake_embedder), scorer=word_scorer
     )
 
 

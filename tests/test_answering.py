@@ -15,7 +15,7 @@ from avtalebot.answer.lexical import text_info
 from avtalebot.answer.query import analyse
 from avtalebot.answer.scorer import SHIPPED, Scorer, ScorerParams, load_scorer
 from avtalebot.cli.commands import format_answer
-from avtalebot.text import content_terms, detect_lang
+from ingest.text import content_terms, detect_lang
 from tests.conftest import word_scorer_params
 from vectorstore.retriever import LiveIndex, fuse
 from vectorstore.snapshots import Layout
@@ -124,7 +124,7 @@ def test_unknown_county_is_an_honest_decline(answerer):
 def test_declines_below_threshold_in_the_question_language(syncer, settings, corpus_copy, fake_embedder):
     syncer.sync([corpus_copy])
     strict = ExtractiveAnswerer(
-        live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder),
+        live=LiveIndex(settings.store(), Layout(settings.data_dir), fake_embedder),
         scorer=Scorer(word_scorer_params(threshold=1.01)),
     )
     ans = strict.answer("Hvem vant fotball-VM i 2022?")

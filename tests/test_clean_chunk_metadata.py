@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from avtalebot.text import split_sentences
 from ingest.chunking import chunk_document, make_chunk_id
 from ingest.clean import clean_text, pick_title
 from ingest.metadata import extract_metadata, parse_date
+from ingest.text import split_sentences
 from tests.conftest import CORPUS
 
 

@@ -48,15 +48,15 @@ def test_every_part_cut_in_half_is_named_and_the_next_ingest_repairs_it(
         snapshot = layout.snapshot(read_pointer(layout))
         _cut(_victims(snapshot)[part])
         if part == "docs.json":  # answering reads the records from texts.sqlite: it still loads
-            load_index(settings, layout, fake_embedder).close()
+            load_index(settings.store(), layout, fake_embedder).close()
         else:
             with pytest.raises(IndexCorruptError) as err:
-                load_index(settings, layout, fake_embedder).close()
+                load_index(settings.store(), layout, fake_embedder).close()
             message = str(err.value)
             assert "\n" not in message and "damaged" in message and "ingest" in message, part
         report = syncer.sync([corpus_copy])  # nothing changed in the folder, yet it is rebuilt
         assert report.ok and read_pointer(layout) != snapshot.name, part
-        load_index(settings, layout, fake_embedder).close()
+        load_index(settings.store(), layout, fake_embedder).close()
 
 
 def test_a_reader_keeps_its_snapshot_when_the_new_one_is_damaged(
@@ -64,7 +64,7 @@ def test_a_reader_keeps_its_snapshot_when_the_new_one_is_damaged(
 ):
     syncer.sync([corpus_copy])
     layout = Layout(settings.data_dir)
-    live = LiveIndex(settings, layout, fake_embedder)
+    live = LiveIndex(settings.store(), layout, fake_embedder)
     before = live.retriever().index.snapshot_id
     (corpus_copy / "ny.txt").write_text(
         "Ny avtale mellom NAV Agder og Agder fylkeskommune om kurs.", encoding="utf-8"

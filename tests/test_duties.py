@@ -9,7 +9,7 @@ import pytest
 
 from avtalebot.answer.duties import _named
 from avtalebot.answer.query import analyse
-from avtalebot.text import words
+from ingest.text import words
 
 QUESTIONS = [json.loads(x) for x in (Path(__file__).parent / "data" / "duty_questions.jsonl").open()]
 

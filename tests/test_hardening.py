@@ -130,7 +130,7 @@ def test_an_unpunctuated_wall_of_text_is_chunked_and_quoted_within_bounds(syncer
     assert report.ok and report.chunks > 100
     layout = Layout(settings.data_dir)
     assert max(c.end - c.start for c in read_chunks(layout, read_pointer(layout))) <= MAX_CHUNK_CHARS
-    answerer = ExtractiveAnswerer(live=LiveIndex(settings, layout, syncer._embedder), scorer=word_scorer)
+    answerer = ExtractiveAnswerer(live=LiveIndex(settings.store(), layout, syncer._embedder), scorer=word_scorer)
     ans = answerer.answer("Hva sier notatet om læreplass og veiledning?")
     assert len(ans.text) <= MAX_ANSWER and all(len(c.quote) <= MAX_QUOTE + 2 for c in ans.citations)
 
@@ -166,7 +166,7 @@ def test_a_huge_question_is_cut_before_it_is_embedded(syncer, settings, corpus_c
 
     syncer.sync([corpus_copy])
     embedder = Recording()
-    answerer = ExtractiveAnswerer(live=LiveIndex(settings, Layout(settings.data_dir), embedder), scorer=word_scorer)
+    answerer = ExtractiveAnswerer(live=LiveIndex(settings.store(), Layout(settings.data_dir), embedder), scorer=word_scorer)
     question = "Hva er aldersgrensen for Aktiv mot læreplass? " + "bla " * 12_500  # ≈ 50 kB
     ans = answerer.answer(question)
     assert embedder.queries and max(len(q) for q in embedder.queries) <= MAX_QUESTION_CHARS
@@ -211,7 +211,7 @@ from vectorstore.retriever import HybridRetriever
 from vectorstore.snapshots import Layout
 data = Path(sys.argv[1])
 e = HashEmbeddings()
-r = HybridRetriever(load_index(Settings(data_dir=data, embedder="hash"), Layout(data), e), e)
+r = HybridRetriever(load_index(Settings(data_dir=data, embedder="hash").store(), Layout(data), e), e)
 qs = ["Hvem er kontaktperson for Jobbsjansen i Agder", "aldersgrense kurs Vestland"]
 qs += [f"avtale {i} ungdom fylke" for i in range(12)]
 print(json.dumps([[h.chunk.chunk_id for h in r.retrieve(e.embed_query(q), [], 24)] for q in qs]))
@@ -249,12 +249,12 @@ def test_a_snapshot_missing_vectors_is_refused_at_load(syncer, settings, corpus_
 
     syncer.sync([corpus_copy])
     layout = Layout(settings.data_dir)
-    index = load_index(settings, layout, syncer._embedder)
+    index = load_index(settings.store(), layout, syncer._embedder)
     some = next(iter(index.chunks))
     index.dense._store._collection.delete(ids=[some])
     index.close()
     with pytest.raises(IndexCorruptError, match="rebuild"):
-        load_index(settings, layout, syncer._embedder)
+        load_index(settings.store(), layout, syncer._embedder)
     assert read_manifest(layout, read_pointer(layout))["chunk_count"] == len(index.chunks)
 
 
@@ -284,14 +284,14 @@ def test_a_load_refused_after_the_chroma_client_opened_leaves_no_more_open_than_
     syncer.sync([corpus_copy])
     layout = Layout(settings.data_dir)
     chroma_dir = layout.snapshot(read_pointer(layout)) / "chroma"
-    index = load_index(settings, layout, syncer._embedder)
+    index = load_index(settings.store(), layout, syncer._embedder)
     index.dense._store._collection.delete(ids=[next(iter(index.chunks))])
     index.close()
     gc.collect()  # a closed index's last handle can wait for a collection (CI saw 1 here, then 0)
     closed = _handles_under(chroma_dir)
     for _ in range(3):
         with pytest.raises(IndexCorruptError):
-            load_index(settings, layout, syncer._embedder)
+            load_index(settings.store(), layout, syncer._embedder)
         gc.collect()  # the refused load's frames, held by the exception, are cycles
         assert _handles_under(chroma_dir) <= closed
 
@@ -306,7 +306,7 @@ def test_dense_ranking_is_exact_and_hnsw_agrees_on_a_small_index(syncer, setting
     from vectorstore.snapshots import Layout
 
     syncer.sync([corpus_copy])
-    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), fake_embedder)
     exact = HybridRetriever(index, fake_embedder, candidates=10)
     approximate = HybridRetriever(index, fake_embedder, candidates=10, exact_up_to=0)
     rows, ids = index.chunks.vector_rows()

@@ -2,8 +2,8 @@
 
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.lexical import names_other_person, text_info
-from avtalebot.text import words
 from ingest.headings import heading_at, section_headings
+from ingest.text import words
 
 # As PDF text comes out: no blank lines between headings and paragraphs.
 PDF_LIKE = """Samarbeidsavtale mellom Testby fylkeskommune og Nav Testby
@@ -73,7 +73,7 @@ def test_an_item_is_matched_with_its_section_heading(syncer, settings, corpus_co
     (corpus_copy / "testby.txt").write_text(PDF_LIKE, encoding="utf-8")
     syncer.sync([corpus_copy])
     answerer = ExtractiveAnswerer(
-        live=LiveIndex(settings, Layout(settings.data_dir), fake_embedder), scorer=word_scorer
+        live=LiveIndex(settings.store(), Layout(settings.data_dir), fake_embedder), scorer=word_scorer
     )
     prep = answerer.prepare("Kor gammal må ein vere for å kome inn på Fagbrevløpet Testby?")
     section = FEATURES.index("cov_section")

@@ -24,7 +24,7 @@ def test_server_mode_ingest_and_answer(chroma_server, tmp_path, e5_embedder):
     app = build_app(settings, embedder=e5_embedder)
     ans = app.answerer.answer("Hvem signerte avtalen for Østfold fylkeskommune?")
     assert "Sindre Martinsen-Evje" in ans.text and ans.citations[0].source.startswith("003_")
-    index = load_index(settings, Layout(settings.data_dir), e5_embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), e5_embedder)
     assert index.dense.count() == report.chunks
 
 
@@ -42,7 +42,7 @@ def test_sentence_transformers_backend_offline(tmp_path, monkeypatch, e5_embedde
     from vectorstore.embedders import build_embedder
 
     settings = Settings(data_dir=tmp_path / "data", embedder="sentence-transformers:all-MiniLM-L6-v2")
-    embedder = build_embedder(settings)
+    embedder = build_embedder(settings.embedder)
     assert embedder.name == "sentence-transformers:all-MiniLM-L6-v2"
     vec = embedder.embed_query("agreement signed")
     assert len(vec) == 384 and abs(sum(v * v for v in vec) - 1.0) < 1e-3
@@ -53,4 +53,4 @@ def test_sentence_transformers_backend_offline(tmp_path, monkeypatch, e5_embedde
     hits = retriever.retrieve(retriever.embed_query("Aktiv mot læreplass"), ["aktiv", "læreplass"], k=4)
     assert hits and hits[0].chunk.source.startswith("000_")
     with pytest.raises(EmbedderMismatchError, match="sentence-transformers:all-MiniLM-L6-v2"):
-        load_index(settings, Layout(settings.data_dir), e5_embedder)
+        load_index(settings.store(), Layout(settings.data_dir), e5_embedder)

@@ -3,8 +3,8 @@
 import bm25s
 import numpy as np
 
-from avtalebot.text import content_terms
 from ingest.pipeline import parse_bytes
+from ingest.text import content_terms
 from tests.conftest import CORPUS
 from vectorstore.keyword import KeywordIndex
 

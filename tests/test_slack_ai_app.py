@@ -10,10 +10,10 @@ import time
 import pytest
 from slack_sdk import WebClient
 
-from avtalebot.text import detect_lang
 from avtalebot.types import Answer
 from bot.escape import escape_markdown
 from bot.streaming import AnswerStream
+from ingest.text import detect_lang
 from tests.slack_fake import action_body, feedback_value
 
 pytestmark = pytest.mark.integration

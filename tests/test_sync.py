@@ -26,7 +26,7 @@ def test_ingesting_twice_changes_nothing(syncer, settings, corpus_copy, fake_emb
     assert second.added == [] and second.changed == [] and len(second.unchanged) == 5
     assert second.snapshot_id == first.snapshot_id  # no new snapshot for a no-op
     assert _chunk_ids(settings) == ids and fake_embedder.calls == calls
-    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), fake_embedder)
     assert index.dense.count() == len(ids) == first.chunks
 
 
@@ -44,7 +44,7 @@ def test_changed_file_replaces_its_chunks_and_reports_passages(syncer, settings,
     assert new_ids != old_ids and len(new_ids & old_ids) == len(old_ids) - 1
     # only the changed chunk and the one changed answer unit (its sentence) were embedded again
     assert fake_embedder.calls - calls == 2 and report.embedded == 1 and report.units_embedded == 1
-    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), fake_embedder)
     assert index.dense.count() == len(index.chunks)
 
 
@@ -60,7 +60,7 @@ def test_file_gone_from_folder_is_removed(syncer, settings, corpus_copy, fake_em
     gone.unlink()
     report = syncer.sync([corpus_copy])
     assert report.removed == [gone.name] and report.documents == 4
-    index = load_index(settings, Layout(settings.data_dir), fake_embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), fake_embedder)
     assert all(c.source != gone.name for c in index.chunks.values())
     assert index.dense.count() == len(index.chunks)
 
@@ -108,7 +108,7 @@ def test_other_embedder_is_refused(syncer, settings, corpus_copy):
         name = "other-model"
 
     with pytest.raises(EmbedderMismatchError, match="fake-hash"):
-        load_index(settings, Layout(settings.data_dir), Other())
+        load_index(settings.store(), Layout(settings.data_dir), Other())
     with pytest.raises(EmbedderMismatchError, match="--rebuild"):
         Syncer(settings, Layout(settings.data_dir), Other()).sync([corpus_copy])
     rebuilt = Syncer(settings, Layout(settings.data_dir), Other()).sync([corpus_copy], rebuild=True)
@@ -146,7 +146,7 @@ def test_recently_replaced_snapshots_are_kept_for_readers(syncer, settings, corp
 
 
 def _stored_passages(settings, embedder) -> dict[str, str]:
-    index = load_index(settings, Layout(settings.data_dir), embedder)
+    index = load_index(settings.store(), Layout(settings.data_dir), embedder)
     got = index.dense._store._collection.get(include=["documents"])
     index.close()
     return dict(zip(got["ids"], got["documents"], strict=True))
@@ -186,7 +186,7 @@ def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
     layout = Layout(settings.data_dir)
     snapshot = layout.snapshot(read_pointer(layout))
     full = read_manifest(layout, read_pointer(layout))["docs"]
-    index = load_index(settings, layout, fake_embedder)
+    index = load_index(settings.store(), layout, fake_embedder)
     assert isinstance(index.docs, DocRecords)
     assert list(index.docs) == list(full) and dict(index.docs) == full
     assert "no-such-doc" not in index.docs and index.docs.get("no-such-doc") is None
@@ -200,7 +200,7 @@ def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
     old = json.loads((snapshot / "docs.json").read_text(encoding="utf-8"))
     old.pop("checksums")  # written before snapshots carried their files' digests
     (snapshot / "docs.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
-    index = load_index(settings, layout, fake_embedder)
+    index = load_index(settings.store(), layout, fake_embedder)
     assert not isinstance(index.docs, DocRecords) and index.docs == full
     assert statuses(index.docs, date(2025, 6, 1)) == lazy_status and len(lazy_status) == 5
     index.close()
@@ -234,9 +234,9 @@ def test_a_loaded_index_holds_one_connection_to_its_text_store_and_a_refused_one
         name = "other-model"
 
     with pytest.raises(EmbedderMismatchError):
-        load_index(settings, layout, Other())
+        load_index(settings.store(), layout, Other())
     assert _open_handles(store) == 0
-    index = load_index(settings, layout, fake_embedder)
+    index = load_index(settings.store(), layout, fake_embedder)
     first = next(iter(index.docs))
     assert index.docs[first]["source"] and index.doc_text(first)
     assert _open_handles(store) == 1
@@ -263,7 +263,7 @@ def test_an_index_parsed_by_another_parser_version_is_parsed_again(syncer, setti
     )
 
     def signers() -> list[str]:
-        index = load_index(settings, Layout(settings.data_dir), syncer._embedder)
+        index = load_index(settings.store(), Layout(settings.data_dir), syncer._embedder)
         try:
             return [c["name"] for d in index.docs.values() for c in d["meta"]["contacts"] if c["signed"]]
         finally:

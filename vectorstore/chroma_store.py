@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from avtalebot.errors import ConfigError
-from avtalebot.settings import Settings
+from vectorstore.config import StoreConfig
 from vectorstore.embedders import NamedEmbeddings
+from vectorstore.errors import ConfigError
 
 log = logging.getLogger(__name__)
 _BATCH = 1000
@@ -41,21 +41,21 @@ def preload() -> None:
     import langchain_chroma  # noqa: F401
 
 
-def make_client(settings: Settings, path: Path | None):
+def make_client(store: StoreConfig, path: Path | None):
     """Embedded client on a snapshot directory, or an HTTP client when AVTALEBOT_CHROMA_HOST is set."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.server_mode:
+    if store.server_mode:
         try:
             client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                host=store.chroma_host, port=store.chroma_port, settings=chroma_settings
             )
             client.heartbeat()
         except Exception as exc:
             raise ConfigError(
-                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"cannot reach the Chroma server at {store.chroma_host}:{store.chroma_port} "
                 f"({type(exc).__name__})"
             ) from exc
         return client

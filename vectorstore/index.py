@@ -15,13 +15,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalebot.errors import EmbedderMismatchError, IndexCorruptError
-from avtalebot.settings import Settings
-from avtalebot.types import Chunk
+from ingest.types import Chunk
 from vectorstore.cache import EmbeddingCache, embed_with_cache
 from vectorstore.chroma_store import DenseIndex, close_client, make_client, writable_copy
 from vectorstore.chunktable import ChunkTable, write_chunk_table
+from vectorstore.config import StoreConfig
 from vectorstore.embedders import NamedEmbeddings
+from vectorstore.errors import EmbedderMismatchError, IndexCorruptError
 from vectorstore.integrity import checksums, database_problems, problems
 from vectorstore.keyword import KeywordBuilder, KeywordIndex
 from vectorstore.reader import read_chunk_table, read_manifest, read_settings
@@ -96,7 +96,7 @@ def _chunk_meta(c: Chunk) -> dict:
 
 
 def build_snapshot(
-    settings: Settings,
+    store: StoreConfig,
     layout: Layout,
     embedder: NamedEmbeddings,
     cache: EmbeddingCache | None,
@@ -116,7 +116,7 @@ def build_snapshot(
     building.mkdir(parents=True)
     total = len(chunks)
     name = collection_name(snapshot_id)
-    client = make_client(settings, None if settings.server_mode else building / "chroma")
+    client = make_client(store, None if store.server_mode else building / "chroma")
     dense = DenseIndex(client, name, embedder, create=True)
     keyword = KeywordBuilder()
     hydrate = _Hydrator(text_of)
@@ -145,7 +145,7 @@ def build_snapshot(
             progress("store", len(window), total)
     failpoint("embedded")
     failpoint("stored")
-    if not settings.server_mode:  # release the in-process HNSW index before the BM25 build's peak
+    if not store.server_mode:  # release the in-process HNSW index before the BM25 build's peak
         client.close()
     del dense, client
     keyword.build().save(building / "bm25")
@@ -160,7 +160,7 @@ def build_snapshot(
         "snapshot_id": snapshot_id,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "embedder": embedder.name,
-        "mode": "server" if settings.server_mode else "embedded",
+        "mode": "server" if store.server_mode else "embedded",
         "collection": name,
         "chunk_count": total,
         "unit_count": stats.units if units is not None else None,
@@ -219,7 +219,7 @@ class _Hydrator:
 
 
 def load_index(
-    settings: Settings, layout: Layout, embedder: NamedEmbeddings, snapshot_id: str | None = None
+    store: StoreConfig, layout: Layout, embedder: NamedEmbeddings, snapshot_id: str | None = None
 ) -> LoadedIndex:
     snapshot_id = snapshot_id or require_pointer(layout)
     path = layout.snapshot(snapshot_id)
@@ -228,7 +228,7 @@ def load_index(
         try:
             texts = TextStore(path / "texts.sqlite")
             opened.callback(texts.close)
-            index = _open(settings, layout, embedder, snapshot_id, path, texts, opened)
+            index = _open(store, layout, embedder, snapshot_id, path, texts, opened)
         except (EmbedderMismatchError, IndexCorruptError):
             raise
         except Exception as exc:  # a damaged part the digests did not cover (Chroma's files, old snapshots)
@@ -262,7 +262,7 @@ def _damaged(layout: Layout, snapshot_id: str, what: str) -> str:
 
 
 def _open(
-    settings: Settings,
+    store: StoreConfig,
     layout: Layout,
     embedder: NamedEmbeddings,
     snapshot_id: str,
@@ -282,7 +282,7 @@ def _open(
             "the index with `avtalebot ingest --rebuild <folder>`."
         )
     client = make_client(
-        settings, None if manifest["mode"] == "server" else writable_copy(path / "chroma", opened)
+        store, None if manifest["mode"] == "server" else writable_copy(path / "chroma", opened)
     )
     opened.callback(close_client, client)
     dense = DenseIndex(client, manifest["collection"], embedder, create=False)
@@ -310,17 +310,17 @@ def _open(
     )
 
 
-def drop_snapshot_data(settings: Settings, layout: Layout, snapshot_id: str) -> None:
+def drop_snapshot_data(store: StoreConfig, layout: Layout, snapshot_id: str) -> None:
     """Server mode keeps vectors in the server: drop the snapshot's collection there too."""
     path = layout.snapshot(snapshot_id)
     name = collection_name(snapshot_id.removesuffix(".building"))
     try:
         mode = read_manifest(layout, snapshot_id).get("mode")
     except (OSError, ValueError):
-        mode = "server" if settings.server_mode else "embedded"
-    if mode == "server" and settings.server_mode:
+        mode = "server" if store.server_mode else "embedded"
+    if mode == "server" and store.server_mode:
         try:
-            make_client(settings, None).delete_collection(name)
+            make_client(store, None).delete_collection(name)
         except Exception:  # already gone, or never created
             pass
     shutil.rmtree(path, ignore_errors=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from avtalebot.text import content_terms
+from ingest.text import content_terms
 
 
 def _bm25s():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from avtalebot.types import Chunk
+from ingest.types import Chunk
 from vectorstore.chunktable import ChunkTable
 from vectorstore.snapshots import Layout, require_pointer
 from vectorstore.texts import TextStore

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from avtalebot.errors import IndexCorruptError
-from avtalebot.settings import Settings
-from avtalebot.types import Chunk
+from ingest.types import Chunk
+from vectorstore.config import StoreConfig
 from vectorstore.embedders import NamedEmbeddings
+from vectorstore.errors import IndexCorruptError
 from vectorstore.index import LoadedIndex, load_index
 from vectorstore.snapshots import Layout, read_pointer
 
@@ -104,8 +104,8 @@ class LiveIndex:
 
     GRACE_S = 120.0
 
-    def __init__(self, settings: Settings, layout: Layout, embedder: NamedEmbeddings) -> None:
-        self._settings = settings
+    def __init__(self, store: StoreConfig, layout: Layout, embedder: NamedEmbeddings) -> None:
+        self._store = store
         self._layout = layout
         self._embedder = embedder
         self._lock = threading.Lock()
@@ -123,7 +123,7 @@ class LiveIndex:
             pointer = read_pointer(self._layout)
             if current is None or pointer != current.index.snapshot_id:
                 try:
-                    index = load_index(self._settings, self._layout, self._embedder, pointer)
+                    index = load_index(self._store, self._layout, self._embedder, pointer)
                 except IndexCorruptError as exc:
                     if current is None:
                         raise

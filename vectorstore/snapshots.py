@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalebot.errors import IndexBusyError, IndexNotFoundError
+from vectorstore.errors import IndexBusyError, IndexNotFoundError
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.compose import MAX_ANSWER, Citations, clip, status_notes
-from avtalebot.text import words
 from avtalebot.types import JOINT, Answer, DocMeta, Obligation
+from ingest.text import words
 
 _GENERIC = {"fylkeskommunen": "fylkeskommune", "nav": "nav", "kommunen": "kommune", "county": "fylkeskommune"}
 DOCS_LOOKED_AT = 3

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.situation import Situation
-from avtalebot.text import content_terms
 from ingest.eligibility import Condition, conditions_in, understood
-from ingest.units import _line_at, is_item, leadin_of, list_items
+from ingest.text import content_terms
+from ingest.units import line_at, is_item, leadin_of, list_items
 
 RULE_K = 60  # passages looked at for a rule, best first
 _ONE_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
@@ -55,10 +55,10 @@ class Verdict:
 def _question_heading(text: str, item_start: int) -> tuple[int, int] | None:
     """'Hvem kan søke?' right above a list (over its items and at most one blank line) introduces it,
     as a lead-in would."""
-    a, _ = _line_at(text, item_start)
+    a, _ = line_at(text, item_start)
     blanks = 0
     while a > 0:
-        pa, pb = _line_at(text, a - 1)
+        pa, pb = line_at(text, a - 1)
         line = text[pa:pb].strip()
         if not line:
             blanks += 1
@@ -71,7 +71,7 @@ def _question_heading(text: str, item_start: int) -> tuple[int, int] | None:
 
 
 def group_of(c: Candidate, text: str) -> Group:
-    a, b = _line_at(text, c.start)
+    a, b = line_at(text, c.start)
     heading = _question_heading(text, c.start) if is_item(text[a:b]) else None
     if c.kind == "leadin" or (not is_item(text[a:b]) and text[a:b].rstrip().endswith((":", "?"))):
         lead_start, lead_end = a, b

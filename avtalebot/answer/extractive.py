@@ -26,8 +26,8 @@ from avtalebot.answer.query import Query, analyse, untranslated
 from avtalebot.answer.scorer import Scorer, ScorerParams
 from avtalebot.answer.strategies import STRATEGIES
 from avtalebot.answer.validity import statuses
-from avtalebot.text import content_terms
 from avtalebot.types import Answer
+from ingest.text import content_terms
 from vectorstore.index import LoadedIndex
 from vectorstore.retriever import LiveIndex
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.text import content_terms
 from ingest.gazetteer import REGIONS
+from ingest.text import content_terms
 
 PLACE_RE = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True)) + r")(?![\w-])"

@@ -144,7 +144,7 @@ def _common_word(word: str, cited: list[Evidence], question: str) -> bool:
     """A capitalised first word that is an ordinary word: a function word ('Det'), or a word of the
     passages or the question in any form ('Kurset', 'Aldersgrensen'). A name there ('Kenneth') must
     be found like any other name."""
-    from avtalebot.text import STOPWORDS, content_terms, stem
+    from ingest.text import STOPWORDS, content_terms, stem
 
     w = word.casefold()
     if w in STOPWORDS or len(w) <= 3:

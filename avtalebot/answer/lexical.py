@@ -13,8 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 from avtalebot.answer.query import PARTIES, Query
-from avtalebot.text import content_terms, words
 from ingest.gazetteer import REGIONS
+from ingest.text import content_terms, words
 from vectorstore.keyword import KeywordIndex
 
 _NUM_WORD = (

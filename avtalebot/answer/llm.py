@@ -218,7 +218,7 @@ def _compose(kept, passages: dict, prep, tentative: bool) -> Answer:
 def _other_language(kept: list[Checked], lang: str) -> bool:
     """An English answer to a Norwegian question or the other way round (bokmål and nynorsk are one
     language here: a model mixes them, a reader does not mind)."""
-    from avtalebot.text import detect_lang
+    from ingest.text import detect_lang
 
     body = " ".join(re.sub(r"\[\d+\]", " ", c.text) for c in kept)
     return (detect_lang(body) == "en") != (lang == "en")

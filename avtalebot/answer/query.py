@@ -17,7 +17,7 @@ from pathlib import Path
 
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.situation import Situation, parse_situation
-from avtalebot.text import content_terms, detect_lang, words
+from ingest.text import content_terms, detect_lang, words
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from avtalebot.text import content_terms, words
+from ingest.text import content_terms, words
 
 # A sentence's content words must be found at this share (question words count as found: a model
 # restates the question). Set where the scripted contradictions fail and restatements pass.

@@ -55,7 +55,7 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
     if shared_cache.exists():
         shutil.copy(shared_cache, data / "cache" / "embeddings.sqlite")
     settings = Settings(data_dir=data)
-    embedder = build_embedder(settings)
+    embedder = build_embedder(settings.embedder)
     sample = []
     for f in files[: max(1, 256 // 7)]:
         text = clean_text(f.read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ def naive_quality(
     from vectorstore.naive import NaiveRAG
 
     shutil.rmtree(persist, ignore_errors=True)
-    embedder = build_embedder(Settings(embedder=embedder_spec))
+    embedder = build_embedder(Settings(embedder=embedder_spec).embedder)
     cache = EmbeddingCache(work / "cache" / ("naive.sqlite" if "MiniLM" in embedder_spec else f"naive-{embedder.name}.sqlite"))
     rag = NaiveRAG(persist, embedder, cache)
     rag.build(files)

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalebot.text import split_sentences
+from ingest.text import split_sentences
 
 
 @dataclass

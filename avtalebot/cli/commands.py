@@ -10,7 +10,7 @@ from pathlib import Path
 
 from avtalebot.cli.facts import cmd_contacts, cmd_obligations  # noqa: F401  (dispatched by name)
 from avtalebot.cli.quality import cmd_calibrate, cmd_eval  # noqa: F401  (dispatched by name)
-from avtalebot.errors import AvtalebotError, InputError
+from avtalebot.errors import AvtalebotError, ConfigError, InputError
 from avtalebot.progress import TqdmProgress
 from avtalebot.settings import Settings
 
@@ -20,7 +20,7 @@ def _syncer(settings: Settings):
     from vectorstore.embedders import build_embedder
     from vectorstore.snapshots import Layout
 
-    return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings))
+    return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings.embedder))
 
 
 def print_report(report, out=None, failed: list[tuple[str, str]] | None = None) -> None:
@@ -193,10 +193,19 @@ def cmd_watch(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_slack(settings: Settings, args) -> int:
-    from bot.__main__ import run
+def _frontend(name: str):
+    """The front ends (bot/, web/) sit above this layer: the CLI finds them by their entry point
+    (pyproject's [project.entry-points."avtalebot.frontends"]) instead of importing them."""
+    from importlib.metadata import entry_points
 
-    return run(settings, mode=args.mode, host=args.host, port=args.port)
+    found = list(entry_points(group="avtalebot.frontends", name=name))
+    if not found:
+        raise ConfigError(f"the '{name}' front end is not registered: reinstall avtalebot (pip install -e .)")
+    return found[0].load()
+
+
+def cmd_slack(settings: Settings, args) -> int:
+    return _frontend("slack")(settings, mode=args.mode, host=args.host, port=args.port)
 
 
 def cmd_feedback(settings: Settings, args) -> int:
@@ -214,9 +223,7 @@ def cmd_feedback(settings: Settings, args) -> int:
 
 
 def cmd_web(settings: Settings, args) -> int:
-    from web.serve import serve
-
-    return serve(settings, host=args.host, port=args.port)
+    return _frontend("web")(settings, host=args.host, port=args.port)
 
 
 def cmd_bench(settings: Settings, args) -> int:

@@ -124,7 +124,7 @@ def _set_examples(settings: Settings, qset, embedder, scorer) -> list:
     from vectorstore.snapshots import Layout
 
     def prepared(side: Settings, rows: list[dict], what: str) -> list:
-        answerer = ExtractiveAnswerer(live=LiveIndex(side, Layout(Path(side.data_dir)), embedder), scorer=scorer)
+        answerer = ExtractiveAnswerer(live=LiveIndex(side.store(), Layout(Path(side.data_dir)), embedder), scorer=scorer)
         print(f"preparing {len(rows)} questions ({what}) …", file=sys.stderr)
         return labelled_examples(answerer, rows, set_name=qset.name, set_weight=qset.weight)
 
@@ -161,11 +161,11 @@ def cmd_calibrate(settings: Settings, args) -> int:
         sets = [QuestionSet("questions", tuple(args.questions), tuple(args.corpus or ()))]
     else:
         raise InputError("give question files, or a plan with --plan")
-    embedder = build_embedder(settings)
+    embedder = build_embedder(settings.embedder)
     scorer = load_scorer(settings.data_dir)
     t0 = time.perf_counter()
     examples = [e for qset in sets for e in _set_examples(settings, qset, embedder, scorer)]
-    answerer = ExtractiveAnswerer(live=LiveIndex(settings, Layout(Path(settings.data_dir)), embedder), scorer=scorer)
+    answerer = ExtractiveAnswerer(live=LiveIndex(settings.store(), Layout(Path(settings.data_dir)), embedder), scorer=scorer)
     if args.feedback:
         store = open_store(settings.data_dir, settings.database())
         try:

@@ -92,7 +92,7 @@ class Linear:
 class Blend:
     """A share of a linear model's logit plus the rest of boosted trees' logit: the trees learn
     from the thousands of real questions what the few hundred agreement questions cannot teach,
-    the linear part keeps what those taught (see the README's "Quality" for the measurement)."""
+    the linear part keeps what those taught (docs/quality.md has the measurement)."""
 
     linear: Linear
     forest: Forest

@@ -11,7 +11,7 @@ from avtalebot.answer.trees import Forest
 from avtalebot.errors import ConfigError
 
 # Trees for the ranker: chosen by leave-passages-out measurement on NorQuAD's training passages and
-# leave-documents-out on the agreement questions (see the README's "Quality"); kept small enough that
+# leave-documents-out on the agreement questions (see docs/quality.md); kept small enough that
 # walking all of them for a question's candidates stays within a few milliseconds.
 FOREST = {
     "n_estimators": 150,

@@ -19,7 +19,7 @@ from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.situation import Situation
 from ingest.eligibility import Condition, conditions_in, understood
 from ingest.text import content_terms
-from ingest.units import line_at, is_item, leadin_of, list_items
+from ingest.units import is_item, leadin_of, line_at, list_items
 
 RULE_K = 60  # passages looked at for a rule, best first
 _ONE_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")

@@ -68,8 +68,8 @@ def _collapse_byline(lines: list[str]) -> list[str]:
                 j += 1
             value = lines[j].strip() if j < len(lines) else ""
             label = key.group(1).lower()
-            if label == "publisert" and re.match(_DATE, value):
-                out.append(f"Publisert: {re.match(_DATE, value).group(0)}.")
+            if label == "publisert" and (when := re.match(_DATE, value)):
+                out.append(f"Publisert: {when.group(0)}.")
             i = j + 1
             continue
         out.append(lines[i])
@@ -134,7 +134,7 @@ _MAX_TITLE = 160
 
 def _title_lines(text: str) -> list[str]:
     """The first few meaningful lines (not furniture, dates, labels or bullets)."""
-    out = []
+    out: list[str] = []
     for line in text.split("\n"):
         s = line.strip()
         if not s:

@@ -47,9 +47,10 @@ def parse_date(text: str, default_year: int | None = None) -> date | None:
         if not m:
             return None
         d, mo = int(m.group(1)), MONTHS[m.group(2)]
-        y = int(m.group(3)) if m.group(3) else default_year
-        if y is None:
+        year = int(m.group(3)) if m.group(3) else default_year
+        if year is None:
             return None
+        y = year
     try:
         return date(y, mo, d)
     except ValueError:

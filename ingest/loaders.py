@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.errors import IngestError
-from ingest.pdf import drop_page_furniture, load_pdf  # noqa: F401  (drop_page_furniture: re-exported)
+from ingest.pdf import Loaded, drop_page_furniture, load_pdf  # noqa: F401  (drop_page_furniture: re-exported)
 
-Loader = Callable[[bytes], tuple[str, list[str]]]
+Loader = Callable[..., tuple[str, list[str]] | Loaded]  # (data: bytes) -> (text, warnings); PDF: OCR pages too
 
 
 def load_text(data: bytes) -> tuple[str, list[str]]:

@@ -103,7 +103,7 @@ def extract_parties(text: str) -> list[str]:
     if not counts:
         return []
     top = max(counts.values())
-    keep = sorted((k for k, n in counts.items() if n >= max(2, top / 3) or len(counts) <= 2), key=first.get)
+    keep = sorted((k for k, n in counts.items() if n >= max(2, top / 3) or len(counts) <= 2), key=lambda k: first[k])
     return [name[k] for k in keep][:4]
 
 

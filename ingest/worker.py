@@ -84,8 +84,8 @@ class ParseWorker:
             raise IngestError(
                 f"took longer than {self._seconds:g} s to read (AVTALEBOT_PARSE_TIMEOUT_S): skipped, the rest indexed"
             )
-        if kind == "error":
-            raise IngestError(value)
+        if kind == "error" or not isinstance(value, ParsedDocument):
+            raise IngestError(str(value))
         return value
 
     def _started(self) -> Connection:

@@ -50,7 +50,7 @@ def make_client(store: StoreConfig, path: Path | None):
     if store.server_mode:
         try:
             client = chromadb.HttpClient(
-                host=store.chroma_host, port=store.chroma_port, settings=chroma_settings
+                host=store.chroma_host or "", port=store.chroma_port, settings=chroma_settings
             )
             client.heartbeat()
         except Exception as exc:
@@ -137,7 +137,7 @@ class DenseIndex:
         if k <= 0:
             return []
         hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        return [(doc.id, 1.0 - float(dist)) for doc, dist in hits]
+        return [(str(doc.id), 1.0 - float(dist)) for doc, dist in hits]
 
     def delete_collection(self) -> None:
         self.client.delete_collection(self.collection_name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vectorstore.cache import EmbeddingCache, embed_with_cache
-from vectorstore.chroma_store import DenseIndex
+from vectorstore.chroma_store import DenseIndex, close_client
 from vectorstore.embedders import NamedEmbeddings
 
 
@@ -58,4 +58,4 @@ class NaiveRAG:
         return [(cid.rsplit(":", 1)[0], self._texts[cid]) for cid, _ in hits]
 
     def close(self) -> None:
-        self._client.close()
+        close_client(self._client)

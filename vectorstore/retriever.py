@@ -60,9 +60,9 @@ class HybridRetriever:
         with threads), and a graph that misses one of the true best chunks changed a ranking between
         builds and, once, between processes. Above that size HNSW proposes three times as many as
         needed and the chunk vectors score them exactly, so only its recall is approximate."""
-        exact = self._exact(query_vector)
-        if exact is not None:
-            return exact
+        found = self._exact(query_vector)
+        if found is not None:
+            return found
         proposed = self.index.dense.search(query_vector, self._candidates * 3, self._size)
         vectors, table = self.index.chunk_vectors, self.index.chunks
         rows = [table.vector_row(cid) for cid, _ in proposed]
@@ -137,5 +137,6 @@ class LiveIndex:
                     timer.start()
 
                 log.info("loaded index snapshot %s (%d chunks)", index.snapshot_id, len(index.chunks))
-                self._retriever = HybridRetriever(index, self._embedder)
-            return self._retriever
+                self._retriever = retriever = HybridRetriever(index, self._embedder)
+                return retriever
+            return current

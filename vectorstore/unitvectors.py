@@ -74,8 +74,9 @@ class UnitVectors:
         return cls(directory) if (directory / "meta.json").exists() else None
 
     def close(self) -> None:
-        if getattr(self, "_fd", None) is not None:
-            os.close(self._fd)
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
             self._fd = None
 
     def __del__(self) -> None:  # a replaced snapshot's reader lets go of its file

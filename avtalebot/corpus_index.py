@@ -23,8 +23,7 @@ def corpus_settings(settings: Settings, folders: list[Path]) -> Settings:
 
 def index_corpus(settings: Settings, folders: list[Path], *, quiet: bool = False) -> Settings:
     """Sync the folders into their own index; returns settings that answer from it."""
-    from avtalebot.sync import Syncer
-    from vectorstore.embedders import build_embedder
+    from avtalebot.wiring import build_syncer
     from vectorstore.snapshots import Layout
 
     missing = [str(f) for f in folders if not Path(f).exists()]
@@ -36,7 +35,7 @@ def index_corpus(settings: Settings, folders: list[Path], *, quiet: bool = False
         # every corpus index under <data dir>/corpora shares one embedding cache: a corpus derived
         # from another (calibration's split and trimmed copies) embeds only what is new
         layout = Layout(Path(side.data_dir), cache_root=Path(side.data_dir).parent / "cache")
-        report = Syncer(side, layout, build_embedder(side.embedder)).sync(
+        report = build_syncer(side, layout=layout).sync(
             list(folders), wait=True, progress=progress
         )
     finally:

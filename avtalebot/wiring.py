@@ -45,6 +45,16 @@ def build_answerer(settings: Settings, live: LiveIndex) -> Answerer:
     raise ConfigError(f"unknown answerer '{settings.answerer}'")
 
 
+def build_syncer(settings: Settings, *, embedder: NamedEmbeddings | None = None, layout: Layout | None = None):
+    """The one place a Syncer (ingest, watch, reindex from Slack, calibration's corpora, the bench)
+    is built: on the settings' data dir and embedder unless the caller already holds them."""
+    from avtalebot.sync import Syncer
+
+    return Syncer(
+        settings, layout or Layout(Path(settings.data_dir)), embedder or build_embedder(settings.embedder)
+    )
+
+
 def build_app(settings: Settings, embedder: NamedEmbeddings | None = None) -> App:
     layout = Layout(Path(settings.data_dir))
     embedder = embedder or build_embedder(settings.embedder)

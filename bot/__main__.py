@@ -12,8 +12,7 @@ log = logging.getLogger("avtalebot.bot")
 
 
 def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", port: int = 3000) -> int:
-    from avtalebot.sync import Syncer
-    from avtalebot.wiring import build_app
+    from avtalebot.wiring import build_app, build_syncer
     from bot import logsafe
     from bot.app import build_bolt_app
     from bot.startup import required_settings
@@ -30,7 +29,7 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
     required_settings(settings, mode)
     core = build_app(settings)
     core.live.retriever()  # fail fast if there is no index yet
-    syncer = Syncer(settings, core.layout, core.embedder)
+    syncer = build_syncer(settings, embedder=core.embedder, layout=core.layout)
     app, _ = build_bolt_app(
         settings=settings,
         answerer=core.answerer,

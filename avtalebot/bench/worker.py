@@ -38,13 +38,12 @@ def _corpus(size: int, work: Path):
 def phase_ingest(size: int, work: Path, queries: int) -> dict:
     from avtalebot.progress import TqdmProgress
     from avtalebot.settings import Settings
-    from avtalebot.sync import Syncer
+    from avtalebot.wiring import build_syncer
     from ingest.chunking import chunk_document
     from ingest.clean import clean_text, pick_title
     from ingest.pipeline import doc_id_for
     from vectorstore.chroma_store import preload
     from vectorstore.embedders import build_embedder
-    from vectorstore.snapshots import Layout
 
     files, _, n_chunks = _corpus(size, work)
     data = work / f"ours-{size}"
@@ -67,7 +66,7 @@ def phase_ingest(size: int, work: Path, queries: int) -> dict:
     for i in range(0, len(sample), embedder.batch_size):
         embedder.embed_documents_array(sample[i : i + embedder.batch_size])
     raw_rate = len(sample) / (time.perf_counter() - t0)
-    syncer = Syncer(settings, Layout(data), embedder)
+    syncer = build_syncer(settings, embedder=embedder)
     preload()  # the ratio is about throughput: the one-off library import is not part of it
     progress = TqdmProgress()
     t0 = time.perf_counter()
@@ -207,9 +206,7 @@ def phase_dev(size: int, work: Path, queries: int) -> dict:
     """Both systems on the dev questions over the sample corpus."""
     from avtalebot.evaluation import evaluate, read_jsonl
     from avtalebot.settings import Settings
-    from avtalebot.sync import Syncer
-    from avtalebot.wiring import build_app
-    from vectorstore.snapshots import Layout
+    from avtalebot.wiring import build_app, build_syncer
 
     root = Path(__file__).resolve().parents[2]
     corpus, dev = root / "corpus", root / "eval" / "dev.jsonl"
@@ -219,7 +216,7 @@ def phase_dev(size: int, work: Path, queries: int) -> dict:
     settings = Settings(data_dir=data, embedder="e5-small")
 
     app = build_app(settings)
-    Syncer(settings, Layout(data), app.embedder).sync([corpus])
+    build_syncer(settings, embedder=app.embedder).sync([corpus])
     ours = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
     naive = naive_quality(sorted(corpus.iterdir()), rows, work / "naive-dev", work)
     return {
@@ -237,9 +234,7 @@ def phase_eval(size: int, work: Path, queries: int) -> dict:
     agreements indexed together (the set `avtalebot calibrate` fits on: in-sample for ours)."""
     from avtalebot.evaluation import evaluate, read_jsonl
     from avtalebot.settings import Settings
-    from avtalebot.sync import Syncer
-    from avtalebot.wiring import build_app
-    from vectorstore.snapshots import Layout
+    from avtalebot.wiring import build_app, build_syncer
 
     root = Path(__file__).resolve().parents[2]
     folders = [root / "corpus", root / "eval" / "agreements"]
@@ -247,7 +242,7 @@ def phase_eval(size: int, work: Path, queries: int) -> dict:
     data = work / "ours-eval"
     settings = Settings(data_dir=data, embedder="e5-small")
     app = build_app(settings)
-    Syncer(settings, Layout(data), app.embedder).sync(folders)
+    build_syncer(settings, embedder=app.embedder).sync(folders)
     ours = evaluate(lambda q: app.answerer.answer(q), app.live, rows)
     files = sorted(p for f in folders for p in f.iterdir() if p.is_file())
     naive = naive_quality(files, rows, work / "naive-eval", work)

@@ -16,11 +16,9 @@ from avtalebot.settings import Settings
 
 
 def _syncer(settings: Settings):
-    from avtalebot.sync import Syncer
-    from vectorstore.embedders import build_embedder
-    from vectorstore.snapshots import Layout
+    from avtalebot.wiring import build_syncer
 
-    return Syncer(settings, Layout(Path(settings.data_dir)), build_embedder(settings.embedder))
+    return build_syncer(settings)
 
 
 def print_report(report, out=None, failed: list[tuple[str, str]] | None = None) -> None:

@@ -119,3 +119,15 @@ def test_compose_config_validates_when_docker_compose_is_available():
         },
     )
     assert res.returncode == 0, res.stderr
+
+
+def test_readme_slack_section_names_every_scope_and_event_the_manifest_installs():
+    m = yaml.safe_load((ROOT / "bot" / "manifest.yaml").read_text())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    slack = readme[readme.index("## Slack") : readme.index("## Keeping the index current")]
+    for scope in m["oauth_config"]["scopes"]["bot"]:
+        assert f"`{scope}`" in slack, scope
+    for event in m["settings"]["event_subscriptions"]["bot_events"]:
+        name = event.split(".")[0] if event.startswith("message.") else event
+        assert name in slack, event
+    assert "agent_view" in slack

@@ -113,6 +113,45 @@ def test_calibrate_cli_prints_cross_validation_first_and_keeps_the_old_parameter
     assert params.trained_on["questions"] == 25 and "cross_validated" in params.trained_on
 
 
+def test_calibrate_writes_its_figures_into_the_report_blocks_and_nothing_else(
+    answerer, settings, tmp_path, monkeypatch, capsys
+):
+    """The README keeps its text and gets its short table replaced; a new file gets every block; the
+    figures written are the ones the run printed."""
+    from avtalebot.cli import main
+
+    monkeypatch.setattr("vectorstore.embedders.build_embedder", lambda s: answerer._live._embedder)
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Title\n\nBefore.\n\n<!-- avtalebot:figures -->\nstale 0.123\n<!-- /avtalebot:figures -->\n\nAfter.\n"
+    )
+    quality = tmp_path / "docs" / "quality.md"
+    quality.parent.mkdir()
+    args = ["--data-dir", str(settings.data_dir), "calibrate", str(DEV), "--dry-run"]
+    assert main([*args, "--report", str(readme), "--report", str(quality)]) == 0
+    out = capsys.readouterr().out
+    accuracy = next(line.split()[-1] for line in out.splitlines() if "answer_accuracy" in line)  # cross-validated
+    text = readme.read_text()
+    assert text.startswith("# Title\n\nBefore.\n\n<!-- avtalebot:figures -->") and text.endswith("After.\n")
+    assert "stale" not in text and "avtalebot:calibration" not in text
+    assert f"| {round(float(accuracy), 3):g} /" in text and f"`avtalebot calibrate {DEV} --dry-run" in text
+    full = quality.read_text()
+    assert "<!-- avtalebot:figures -->" in full and "<!-- /avtalebot:calibration -->" in full
+    assert "| all | right |" in full and "avtalebot calibrate" in full
+    assert not (settings.data_dir / "scorer.json").exists()  # still a dry run
+
+
+def test_a_report_block_without_its_end_marker_is_refused(tmp_path):
+    from avtalebot.cli.report import write_blocks
+    from avtalebot.errors import InputError
+
+    broken = tmp_path / "x.md"
+    broken.write_text("<!-- avtalebot:figures -->\nno end\n")
+    with pytest.raises(InputError, match="no end marker"):
+        write_blocks(broken, {"figures": "new"})
+    assert broken.read_text() == "<!-- avtalebot:figures -->\nno end\n"
+
+
 def test_decline_threshold_keeps_false_declines_under_the_cap_of_every_set():
     """The highest threshold that declines at most the capped share of each large set's answerable
     questions; a small set does not bind while a large one does."""

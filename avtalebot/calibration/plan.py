@@ -19,11 +19,13 @@ Each set is indexed on its own, so one set's documents never answer another's qu
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from avtalebot.errors import InputError
+from avtalebot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,33 @@ def read_plan(path: Path) -> list[QuestionSet]:
     if len({s.name for s in sets}) != len(sets):
         raise InputError(f"{path}: two sets share a name")
     return sets
+
+
+def set_examples(settings: Settings, qset: QuestionSet, embedder, scorer, read_questions) -> list:
+    """One question set prepared against its own corpus index (and its derived declines); progress on
+    stderr. The corpora are indexed under the data dir's corpora/ and reused while unchanged."""
+    from avtalebot.answer.extractive import ExtractiveAnswerer
+    from avtalebot.calibration.examples import labelled_examples
+    from avtalebot.calibration.synthetic import derive
+    from avtalebot.corpus_index import index_corpus
+    from vectorstore.retriever import LiveIndex
+    from vectorstore.snapshots import Layout
+
+    def prepared(side: Settings, rows: list[dict], what: str) -> list:
+        answerer = ExtractiveAnswerer(
+            live=LiveIndex(side.store(), Layout(Path(side.data_dir)), embedder), scorer=scorer
+        )
+        print(f"preparing {len(rows)} questions ({what}) …", file=sys.stderr)
+        return labelled_examples(answerer, rows, set_name=qset.name, set_weight=qset.weight)
+
+    rows = read_questions(list(qset.questions))
+    side = index_corpus(settings, list(qset.corpus)) if qset.corpus else settings
+    examples = prepared(side, rows, qset.name)
+    if qset.derive_declines:
+        if not qset.corpus:
+            raise InputError(f"set {qset.name}: derived declines need the set's corpus")
+        work = Path(settings.data_dir) / "corpora" / "derived"
+        for derived in derive(list(qset.corpus), rows, work):
+            what = f"{qset.name}: {derived.corpus.name}, to decline"
+            examples += prepared(index_corpus(settings, [derived.corpus]), derived.rows, what)
+    return examples

@@ -1,16 +1,17 @@
-"""Sub-command handlers. Each builds what it needs from settings, once."""
+"""`avtalebot ingest`, `ask` and `status`: each command's arguments beside its handler, which builds what it
+needs from settings, once."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from avtalebot.cli.facts import cmd_contacts, cmd_obligations  # noqa: F401  (dispatched by name)
-from avtalebot.cli.quality import cmd_calibrate, cmd_eval  # noqa: F401  (dispatched by name)
-from avtalebot.errors import AvtalebotError, ConfigError, InputError
+from avtalebot.cli.registry import command
+from avtalebot.errors import InputError
 from avtalebot.progress import TqdmProgress
 from avtalebot.settings import Settings
 
@@ -50,11 +51,32 @@ def print_report(report, out=None, failed: list[tuple[str, str]] | None = None) 
             print(f"    - {s}", file=out)
 
 
+def _ingest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument(
+        "--rebuild", action="store_true", help="re-parse everything (e.g. after changing embedder)"
+    )
+    p.add_argument("--wait", action="store_true", help="wait for a running reindex instead of refusing")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="allow a sync that removes all documents, or more than half (refused otherwise)",
+    )
+
+
+@command(
+    "ingest", "index files and folders (a folder is synced: removed files leave the index)", _ingest_arguments
+)
 def cmd_ingest(settings: Settings, args) -> int:
     progress = TqdmProgress(enabled=not args.json)
     try:
         report = _syncer(settings).sync(
-            args.paths, rebuild=args.rebuild, wait=args.wait, progress=progress, allow_removals=args.allow_removals
+            args.paths,
+            rebuild=args.rebuild,
+            wait=args.wait,
+            progress=progress,
+            allow_removals=args.allow_removals,
         )
     finally:
         progress.close()
@@ -98,7 +120,10 @@ def format_answer(answer) -> str:
 def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
     body = answer.to_dict()
     cites = [
-        {k: c[k] for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status", "scanned")}
+        {
+            k: c[k]
+            for k in ("n", "source", "title", "section", "quote", "chunk_id", "score", "status", "scanned")
+        }
         for c in body["citations"]
     ]
     out = extra | {"answer": body["answer"], "abstained": body["abstained"]}
@@ -108,6 +133,14 @@ def _answer_json(answer, extra: dict, latency_ms: float | None = None) -> str:
     return json.dumps(out | {"citations": cites}, ensure_ascii=False)
 
 
+def _ask_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", type=Path, help="JSONL file with 'id' and 'q' per line")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as-of", help="answer as of this date (YYYY-MM-DD): validity labels use it")
+
+
+@command("ask", "answer a question with citations", _ask_arguments)
 def cmd_ask(settings: Settings, args) -> int:
     from avtalebot.evaluation import read_jsonl
     from avtalebot.wiring import build_app
@@ -134,6 +167,12 @@ def cmd_ask(settings: Settings, args) -> int:
     return 0
 
 
+def _status_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--check", action="store_true", help="verify the data dir: snapshot files, databases")
+
+
+@command("status", "list the indexed documents", _status_arguments)
 def cmd_status(settings: Settings, args) -> int:
     from avtalebot.status import document_rows
     from vectorstore.snapshots import Layout
@@ -165,66 +204,7 @@ def cmd_status(settings: Settings, args) -> int:
             pages = ", ".join(f"{p['page']} ({p['confidence']:.0f} %)" for p in r["ocr_pages"])
             print(f"    scanned: pages read by OCR (confidence): {pages}")
         if r["addressed_to_model"]:
-            print(f"    ⚠ text addressed to a language model: «{r['addressed_to_model'][0]}» (never given to a model)")
+            print(
+                f"    ⚠ text addressed to a language model: «{r['addressed_to_model'][0]}» (never given to a model)"
+            )
     return 0
-
-
-def cmd_watch(settings: Settings, args) -> int:
-    syncer = _syncer(settings)
-    if args.once:  # one sync, as `ingest` would (tests, cron)
-        try:
-            report = syncer.sync([args.path], wait=True)
-        except AvtalebotError as exc:
-            print(f"avtalebot: {exc}", file=sys.stderr)
-            return 2
-        print_report(report)
-        return 0 if report.ok else 1
-    from avtalebot.watch import watch_folder
-
-    def show(report, fresh) -> None:
-        print_report(report, failed=fresh)
-        sys.stdout.flush()
-
-    watch_folder(
-        syncer, args.path, poll=args.poll, interval_s=args.interval or settings.watch_interval_s, show=show
-    )
-    return 0
-
-
-def _frontend(name: str):
-    """The front ends (bot/, web/) sit above this layer: the CLI finds them by their entry point
-    (pyproject's [project.entry-points."avtalebot.frontends"]) instead of importing them."""
-    from importlib.metadata import entry_points
-
-    found = list(entry_points(group="avtalebot.frontends", name=name))
-    if not found:
-        raise ConfigError(f"the '{name}' front end is not registered: reinstall avtalebot (pip install -e .)")
-    return found[0].load()
-
-
-def cmd_slack(settings: Settings, args) -> int:
-    return _frontend("slack")(settings, mode=args.mode, host=args.host, port=args.port)
-
-
-def cmd_feedback(settings: Settings, args) -> int:
-    from avtalebot.feedback import open_store
-
-    store = open_store(settings.data_dir, settings.database())
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    try:
-        n = store.export_jsonl(out, eval_format=args.eval)
-    finally:
-        if args.out:
-            out.close()
-    print(f"exported {n} {'reviewed questions' if args.eval else 'feedback records'}", file=sys.stderr)
-    return 0
-
-
-def cmd_web(settings: Settings, args) -> int:
-    return _frontend("web")(settings, host=args.host, port=args.port)
-
-
-def cmd_bench(settings: Settings, args) -> int:
-    from avtalebot.bench.run import run_bench
-
-    return run_bench(settings, args)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
+from avtalebot.cli.registry import command
 from avtalebot.settings import Settings
 
 _STATUS = {
@@ -22,6 +24,14 @@ def status_text(status: str, superseded_by: str | None) -> str:
     return _STATUS.get(status, status) + (f" by {superseded_by}" if superseded_by else "")
 
 
+def _contacts_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="*", help="words to match in name, role, organisation, county or agreement")
+    p.add_argument("--json", action="store_true", help="one JSON object per person per line")
+    p.add_argument("--as-of", help="validity of the sources as of this date (YYYY-MM-DD)")
+    p.add_argument("--all", action="store_true", help="also people only mentioned (no e-mail or phone given)")
+
+
+@command("contacts", "the contact directory: who the agreements list, with sources", _contacts_arguments)
 def cmd_contacts(settings: Settings, args) -> int:
     from avtalebot.cli.commands import _parse_as_of
     from avtalebot.directory import contact_directory
@@ -61,6 +71,21 @@ def cmd_contacts(settings: Settings, args) -> int:
     return 0
 
 
+def _obligations_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--party", help="only this party (words of its name, e.g. 'nav' or 'fylkeskommune')")
+    p.add_argument("--county", help="only agreements whose title, file name or parties match these words")
+    p.add_argument("--as-of", help="only agreements in force on this date (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", help="one JSON object per obligation per line")
+    p.add_argument(
+        "--diff",
+        nargs="*",
+        metavar="AGREEMENT",
+        help="obligations added, removed and changed: between two agreements, or (no names) for every "
+        "agreement and the one that replaced it",
+    )
+
+
+@command("obligations", "each agreement's obligations per party, cited", _obligations_arguments)
 def cmd_obligations(settings: Settings, args) -> int:
     from avtalebot.cli.commands import _parse_as_of
     from avtalebot.obligations import agreement_duties

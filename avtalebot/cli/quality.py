@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
+from avtalebot.cli.registry import command
+from avtalebot.cli.report import brief, print_summary, print_wrong
 from avtalebot.errors import InputError
 from avtalebot.settings import Settings
-
-_HEADLINE = (
-    "questions",
-    "answer_accuracy",
-    "gold_source_top4",
-    "abstention_out_of_scope",
-    "abstention_unanswerable",
-    "false_abstention",
-    "tentative_in_scope",
-    "tentative_of_right",
-    "unanswerable_declined_or_tentative",
-    "answer_chars_median",
-    "answer_chars_max",
-    "latency_ms_p50",
-    "latency_ms_p95",
-)
 
 
 def read_questions(paths: list[Path]) -> list[dict]:
@@ -44,30 +31,36 @@ def _answer_settings(settings: Settings, corpus: list[Path] | None, quiet: bool)
     return index_corpus(settings, corpus, quiet=quiet)
 
 
-def print_summary(summary: dict, title: str, out=None) -> None:
-    out = out or sys.stdout
-    print(title, file=out)
-    for key in _HEADLINE:
-        if summary.get(key) is not None:
-            print(f"  {key:26s} {summary[key]}", file=out)
-    for name in ("by_kind", "by_lang"):
-        parts = ", ".join(f"{k} {v}" for k, v in summary.get(name, {}).items())
-        print(f"  {name:26s} {parts}", file=out)
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("questions", type=Path, nargs="+")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="index these folders first (in an index of their own) and answer from them",
+    )
+    p.add_argument(
+        "--show-wrong", action="store_true", help="list each miss: question, expected, answer, cited"
+    )
+    p.add_argument(
+        "--naive",
+        action="append",
+        choices=["e5-small", "minilm"],
+        help="also measure the naive setup (500-character chunks, its top chunks as the answer) on the "
+        "--corpus files with this embedder (repeatable; needs the bench extra)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--report",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="write the figures into this Markdown file's avtalebot:eval-<questions file> block (repeatable)",
+    )
 
 
-def print_wrong(details: list[dict], out=None) -> None:
-    out = out or sys.stdout
-    for d in details:
-        if d["correct"]:
-            continue
-        want = "decline" if not d["in_scope"] else " | ".join(d["expected"]) + f"  (in {d['source']})"
-        print(f"\nWRONG {d['id']} [{d['kind']}/{d['lang']}] {d['q']}", file=out)
-        print(f"  expected: {want}", file=out)
-        print(f"  cited:    {', '.join(dict.fromkeys(d['cited'])) or '-'}", file=out)
-        answer = d["answer"].replace("\n", "\n            ")
-        print(f"  answered: {answer[:700]}", file=out)
-
-
+@command("eval", "measure answer quality on question sets (dev.jsonl format)", _eval_arguments)
 def cmd_eval(settings: Settings, args) -> int:
     from avtalebot.evaluation import evaluate
     from avtalebot.wiring import build_app
@@ -80,6 +73,13 @@ def cmd_eval(settings: Settings, args) -> int:
         result["generated"] = dict(sorted(stats.items()))
     if args.naive:
         result["naive"] = _naive(settings, args, rows)
+    if args.report:
+        from avtalebot.cli.report import eval_block, write_blocks
+
+        name = "eval-" + Path(args.questions[0]).stem
+        for path in args.report:
+            write_blocks(path, {name: eval_block(args.command_line, result)})
+            print(f"wrote block {name} of {path}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -103,7 +103,9 @@ def _naive(settings: Settings, args, rows: list[dict]) -> dict:
 
     if not args.corpus:
         raise InputError("--naive needs --corpus: the files the naive setup indexes")
-    files = sorted(f for d in args.corpus for f in Path(d).rglob("*") if f.is_file() and not f.name.startswith("."))
+    files = sorted(
+        f for d in args.corpus for f in Path(d).rglob("*") if f.is_file() and not f.name.startswith(".")
+    )
     work = Path(settings.data_dir) / "corpora" / "naive"
     out = {}
     for spec in args.naive:
@@ -114,33 +116,48 @@ def _naive(settings: Settings, args, rows: list[dict]) -> dict:
     return out
 
 
-def _set_examples(settings: Settings, qset, embedder, scorer) -> list:
-    """One question set prepared against its own corpus index (and its derived declines)."""
-    from avtalebot.answer.extractive import ExtractiveAnswerer
-    from avtalebot.calibration.examples import labelled_examples
-    from avtalebot.calibration.synthetic import derive
-    from avtalebot.corpus_index import index_corpus
-    from vectorstore.retriever import LiveIndex
-    from vectorstore.snapshots import Layout
+def _calibrate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("questions", type=Path, nargs="*", help="JSONL files in the dev.jsonl format")
+    p.add_argument(
+        "--plan", type=Path, help="a TOML file of question sets, each with its corpus (eval/calibration.toml)"
+    )
+    p.add_argument(
+        "--ranker",
+        choices=["blend", "linear"],
+        default="blend",
+        help="boosted trees blended with a logistic regression (default), or the regression alone",
+    )
+    p.add_argument(
+        "--corpus", type=Path, nargs="+", metavar="DIR", help="the documents the questions are about"
+    )
+    p.add_argument(
+        "--feedback",
+        action="store_true",
+        help="also learn from 👍/👎 given in Slack (data dir feedback.sqlite)",
+    )
+    p.add_argument(
+        "--c", type=float, default=0.1, help="regularisation of the logistic regression (default 0.1)"
+    )
+    p.add_argument(
+        "--ablation", action="store_true", help="also measure the model without each feature group"
+    )
+    p.add_argument("--out", type=Path, help="where to write the parameters (default: <data dir>/scorer.json)")
+    p.add_argument("--dry-run", action="store_true", help="measure only; write no parameters")
+    p.add_argument(
+        "--report",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="write the figures into this Markdown file's avtalebot:figures / avtalebot:calibration blocks "
+        "(repeatable; e.g. README.md and docs/quality.md)",
+    )
 
-    def prepared(side: Settings, rows: list[dict], what: str) -> list:
-        answerer = ExtractiveAnswerer(live=LiveIndex(side.store(), Layout(Path(side.data_dir)), embedder), scorer=scorer)
-        print(f"preparing {len(rows)} questions ({what}) …", file=sys.stderr)
-        return labelled_examples(answerer, rows, set_name=qset.name, set_weight=qset.weight)
 
-    rows = read_questions(list(qset.questions))
-    side = index_corpus(settings, list(qset.corpus)) if qset.corpus else settings
-    examples = prepared(side, rows, qset.name)
-    if qset.derive_declines:
-        if not qset.corpus:
-            raise InputError(f"set {qset.name}: derived declines need the set's corpus")
-        work = Path(settings.data_dir) / "corpora" / "derived"
-        for derived in derive(list(qset.corpus), rows, work):
-            what = f"{qset.name}: {derived.corpus.name}, to decline"
-            examples += prepared(index_corpus(settings, [derived.corpus]), derived.rows, what)
-    return examples
-
-
+@command(
+    "calibrate",
+    "refit the answer scorer on labelled questions (cross-validated figures first)",
+    _calibrate_arguments,
+)
 def cmd_calibrate(settings: Settings, args) -> int:
     """Refit the scorer on labelled questions (and feedback): cross-validated figures first, then
     in-sample; write the parameters (keeping the previous ones) unless --dry-run."""
@@ -148,7 +165,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
     from avtalebot.answer.scorer import USER_FILE, load_scorer
     from avtalebot.calibration import fitting
     from avtalebot.calibration.examples import feedback_examples
-    from avtalebot.calibration.plan import QuestionSet, read_plan
+    from avtalebot.calibration.plan import QuestionSet, read_plan, set_examples
     from avtalebot.evaluation import summarize
     from avtalebot.feedback import open_store
     from vectorstore.embedders import build_embedder
@@ -164,8 +181,10 @@ def cmd_calibrate(settings: Settings, args) -> int:
     embedder = build_embedder(settings.embedder)
     scorer = load_scorer(settings.data_dir)
     t0 = time.perf_counter()
-    examples = [e for qset in sets for e in _set_examples(settings, qset, embedder, scorer)]
-    answerer = ExtractiveAnswerer(live=LiveIndex(settings.store(), Layout(Path(settings.data_dir)), embedder), scorer=scorer)
+    examples = [e for qset in sets for e in set_examples(settings, qset, embedder, scorer, read_questions)]
+    answerer = ExtractiveAnswerer(
+        live=LiveIndex(settings.store(), Layout(Path(settings.data_dir)), embedder), scorer=scorer
+    )
     if args.feedback:
         store = open_store(settings.data_dir, settings.database())
         try:
@@ -189,13 +208,15 @@ def cmd_calibrate(settings: Settings, args) -> int:
     in_details = fitting.answer_details(answerer, examples, params)
     cv, in_sample = summarize(cv_details), summarize(in_details)
     folds = min(groups, groups if groups <= fitting.LEAVE_ONE_OUT_UP_TO else fitting.OUTER_FOLDS)
-    print_summary(cv, f"Cross-validated ({groups} documents in {folds} folds; no fold's documents in its fit)")
+    print_summary(
+        cv, f"Cross-validated ({groups} documents in {folds} folds; no fold's documents in its fit)"
+    )
     print_summary(in_sample, "In-sample (fitted and measured on the same questions)")
     by_set = {}
     for qset in sets:
         by_set[qset.name] = {
-            "cross_validated": _brief(summarize([d for d in cv_details if d.get("set") == qset.name])),
-            "in_sample": _brief(summarize([d for d in in_details if d.get("set") == qset.name])),
+            "cross_validated": brief(summarize([d for d in cv_details if d.get("set") == qset.name])),
+            "in_sample": brief(summarize([d for d in in_details if d.get("set") == qset.name])),
         }
         if len(sets) > 1:
             for which, figures in by_set[qset.name].items():
@@ -224,6 +245,13 @@ def cmd_calibrate(settings: Settings, args) -> int:
         "by_set": by_set,
     }
     print(f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    if args.report:
+        from avtalebot.cli.report import calibration_blocks, write_blocks
+
+        how = f"{folds} folds of whole documents ({groups} documents), no fold's documents in its fit"
+        blocks = calibration_blocks(args.command_line, cv, in_sample, by_set if len(sets) > 1 else {}, how)
+        for path in args.report:
+            print(f"wrote {', '.join(write_blocks(path, blocks))} in {path}")
     if args.dry_run:
         print("dry run: nothing written")
         return 0
@@ -243,19 +271,3 @@ def cmd_calibrate(settings: Settings, args) -> int:
     tmp.replace(out)
     print(f"wrote {out}")
     return 0
-
-
-_BRIEF = (
-    "questions",
-    "answer_accuracy",
-    "false_abstention",
-    "abstention_out_of_scope",
-    "abstention_unanswerable",
-    "unanswerable_declined_or_tentative",
-    "tentative_in_scope",
-    "answer_chars_median",
-)
-
-
-def _brief(summary: dict) -> dict:
-    return {k: summary[k] for k in _BRIEF if summary.get(k) is not None} | {"by_lang": summary.get("by_lang", {})}

@@ -66,8 +66,9 @@ def word_scorer_params(threshold: float = 0.5):
     """Scorer parameters that rank candidates by the question's words alone and always trust the
     best one: with the hash embedder, similarities carry no meaning, so tests of the pipeline's
     mechanics (candidates, decision, composition, citations) use these instead of the fitted ones."""
+    from avtalebot.answer.evidence import DECISION
     from avtalebot.answer.features import FEATURES
-    from avtalebot.answer.scorer import DECISION, Linear, ScorerParams
+    from avtalebot.answer.scorer import Linear, ScorerParams
 
     weights = {
         "cov_ctx": 3.0, "cov_local": 2.0, "cov": 1.0, "type_any": 1.0, "type_miss": -1.0, "fact_fits": 2.0,

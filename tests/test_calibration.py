@@ -188,27 +188,41 @@ def test_confidence_reads_the_passages_own_words_not_its_heading():
     """Two best candidates alike but for where the question's words are: in the passage itself, or
     only in its lead-in / section (the topic, which an unanswerable question shares). The confidence
     layer's word evidence must tell them apart."""
+    from avtalebot.answer.evidence import evidence
     from avtalebot.answer.features import FEATURES
-    from avtalebot.answer.scorer import DECISION, decision_features
 
     own, heading = np.zeros((2, len(FEATURES))), np.zeros((2, len(FEATURES)))
     own[0, FEATURES.index("cov")] = own[0, FEATURES.index("cov_ctx")] = 0.8
     heading[0, FEATURES.index("cov_ctx")] = 0.8  # the words only in the context
     scores = np.asarray([1.0, -1.0])
-    a, b = decision_features(own, scores, "nb"), decision_features(heading, scores, "nb")
-    assert a[DECISION.index("top_cov")] == pytest.approx(0.8)
-    assert b[DECISION.index("top_cov")] == 0.0
+    a, b = evidence(own, scores, "nb"), evidence(heading, scores, "nb")
+    assert a.top_cov == pytest.approx(0.8) and b.top_cov == 0.0
+
+
+def test_the_confidence_row_is_the_named_evidence_in_the_order_the_scorer_names():
+    """decision_features is Evidence's fields in DECISION order, also with no candidate at all."""
+    from avtalebot.answer.evidence import DECISION, decision_features, evidence
+    from avtalebot.answer.features import FEATURES
+
+    rng = np.random.default_rng(3)
+    x, scores = rng.normal(size=(6, len(FEATURES))), rng.normal(size=6)
+    row, named = decision_features(x, scores, "en", list("aabbcc")), evidence(x, scores, "en", list("aabbcc"))
+    assert [row[DECISION.index(n)] for n in ("top", "top_docs", "en_top")] == [
+        pytest.approx(scores.max()), 3.0, pytest.approx(scores.max())
+    ]
+    assert list(row) == [getattr(named, n) for n in DECISION]
+    empty = decision_features(np.zeros((0, len(FEATURES))), np.zeros(0), "nb")
+    assert len(empty) == len(DECISION) and empty[DECISION.index("top")] == -10.0
 
 
 def test_unknown_words_weigh_on_their_own_for_english_questions():
     """An English word a Norwegian index lacks is no sign the topic is absent: the confidence layer
     sees the unknown-word share of English questions as a feature of its own."""
+    from avtalebot.answer.evidence import evidence
     from avtalebot.answer.features import FEATURES
-    from avtalebot.answer.scorer import DECISION, decision_features
 
     x = np.zeros((1, len(FEATURES)))
     x[0, FEATURES.index("q_unknown")] = 0.4
-    en, nb = decision_features(x, np.asarray([1.0]), "en"), decision_features(x, np.asarray([1.0]), "nb")
-    assert en[DECISION.index("en_q_unknown")] == pytest.approx(0.4)
-    assert nb[DECISION.index("en_q_unknown")] == 0.0
-    assert en[DECISION.index("q_unknown")] == nb[DECISION.index("q_unknown")] == pytest.approx(0.4)
+    en, nb = evidence(x, np.asarray([1.0]), "en"), evidence(x, np.asarray([1.0]), "nb")
+    assert en.en_q_unknown == pytest.approx(0.4) and nb.en_q_unknown == 0.0
+    assert en.q_unknown == nb.q_unknown == pytest.approx(0.4)

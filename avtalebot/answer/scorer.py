@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from avtalebot.answer.evidence import DECISION, decision_features
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.trees import Forest
 from avtalebot.errors import ConfigError
@@ -29,26 +30,6 @@ from avtalebot.errors import ConfigError
 log = logging.getLogger(__name__)
 SHIPPED = Path(__file__).with_name("scorer.json")
 USER_FILE = "scorer.json"  # in the data directory
-# The question-level evidence the confidence layer reads (see decision_features).
-DECISION = [
-    "top",
-    "gap",
-    "top3",
-    "top_docs",
-    "top_dense",
-    "top_cov",
-    "top_cov_local",
-    "top_type_miss",
-    "top_type_any",
-    "q_dense",
-    "q_unknown",
-    "en",
-    "top_miss_idf",
-    "top_doc_miss",
-    "en_top",
-    "en_top_dense",
-    "en_q_unknown",
-]
 CERTAINTY = ("confident", "tentative", "declined")
 
 
@@ -162,49 +143,6 @@ class ScorerParams:
             return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise ConfigError(f"cannot read the scorer parameters in {path}: {exc}") from exc
-
-
-def decision_features(x: np.ndarray, scores: np.ndarray, lang: str, docs: list[str] | None = None) -> np.ndarray:
-    """What the question as a whole shows, read off its best candidates (values in DECISION order):
-    the best score and its lead, how well the next ones agree, how many documents the best five come
-    from, and the best candidate's meaning, word and answer-type match.
-    The word match is the candidate's own words, not its lead-in, section or document title: those
-    show the topic, which an out-of-scope or unanswerable question often shares ("budsjettet for
-    Fagbrevbroa" under Fagbrevbroa's heading); whether the asked attribute is stated shows in the
-    passage itself. The share of question words the index does not know gets a weight of its own
-    for English questions: an untranslated English word is unknown to a Norwegian index whatever it
-    states, while an unknown Norwegian word ("sykepenger") says the topic is not there."""
-    en = float(lang == "en")
-    if not len(scores):
-        return np.asarray(
-            [-10.0, 0.0, -10.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, en, 1.0, 1.0, -10.0 * en, 0.0, en]
-        )
-    order = np.argsort(-scores)
-    best = x[order[0]]
-    gap = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 5.0
-    spread = len({docs[i] for i in order[:5]}) if docs else 1
-    col = FEATURES.index
-    return np.asarray(
-        [
-            float(scores[order[0]]),
-            gap,
-            float(scores[order[:3]].mean()),
-            float(spread),
-            best[col("dense")],
-            best[col("cov")],
-            best[col("cov_local")],
-            best[col("type_miss")],
-            best[col("type_any")],
-            best[col("q_dense")],
-            best[col("q_unknown")],
-            en,
-            best[col("miss_idf")],
-            best[col("doc_miss_idf")],
-            en * float(scores[order[0]]),
-            en * best[col("dense")],
-            en * best[col("q_unknown")],
-        ]
-    )
 
 
 class Scorer:

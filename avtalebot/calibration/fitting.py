@@ -17,17 +17,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from avtalebot.answer.evidence import DECISION, decision_features
 from avtalebot.answer.extractive import ExtractiveAnswerer
 from avtalebot.answer.features import FEATURES, GROUPS
-from avtalebot.answer.scorer import (
-    DECISION,
-    Blend,
-    Linear,
-    Ranker,
-    ScorerParams,
-    certainty,
-    decision_features,
-)
+from avtalebot.answer.scorer import Blend, Linear, Ranker, ScorerParams, certainty
 from avtalebot.calibration.examples import Example
 from avtalebot.calibration.models import fit_forest, fit_linear
 from avtalebot.evaluation import detail, summarize

@@ -1,168 +1,19 @@
-"""Slack UI words in bokmål, nynorsk and English."""
+"""Slack UI words in bokmål, nynorsk and English (the shared catalogue, ingest/lang/labels.<lang>.toml)."""
 
 from __future__ import annotations
 
-BOT_LABELS = {
-    "nb": {
-        "status": "leter i avtalene …",
-        "prompts_title": "Spør om samarbeidsavtalene, for eksempel:",
-        "home_title": "avtalebot – svar fra samarbeidsavtalene",
-        "home_how": "Spør i en direktemelding til meg, nevn meg i en kanal, eller bruk /avtale <spørsmål> (svaret vises bare for deg). Hvert svar viser hvor det står; «Vis kilde» åpner utdraget.",
-        "home_commands": "/avtale <spørsmål> · /avtale kontakt <navn, fylke, rolle eller tiltak> · /avtale plikter <fylke eller avtale> · /avtale-reindex (administratorer)",
-        "home_docs": "Avtaler jeg kjenner: {in_force} gjeldende, {expired} utløpt, {superseded} erstattet, {other} annet.",
-        "home_more": "… og {n} til.",
-        "home_no_index": "Ingen avtaler er indeksert ennå.",
-        "home_last_sync": "Siste reindeksering: {at} – {documents} dokumenter, {failed} feilet.",
-        "home_failed": "Feilet: {name} – {reason}",
-        "open_on_site": "åpne i gjennomgangssiden",
-        "no_duties": "Fant ingen avtale med pliktlister for «{q}».",
-        "more_duties": "… og {n} avtaler til. Skriv et mer presist søk.",
-        "contacts_found": "{n} kontaktperson(er) for «{q}»:",
-        "no_contacts": "Fant ingen kontaktpersoner for «{q}» i avtalene.",
-        "not_current": "Står bare i avtaler som ikke lenger gjelder – sjekk før du tar kontakt.",
-        "more_contacts": "… og {n} til. Skriv et mer presist søk.",
-        "show_source": "Vis kilde",
-        "share": "Del i kanalen",
-        "share_not_yours": "Bare den som spurte, kan dele dette svaret.",
-        "rate_limited": "Du har stilt mange spørsmål på kort tid. Vent et minutt, så svarer jeg igjen.",
-        "helpful": "👍 Nyttig",
-        "not_helpful": "👎 Ikke nyttig",
-        "thanks": "Takk for tilbakemeldingen!",
-        "working": "Leter i avtalene …",
-        "apology": "Beklager, noe gikk galt da jeg skulle svare. Prøv igjen om litt.",
-        "shared_by": "Delt av <@{user}>",
-        "question": "Spørsmål",
-        "passage": "Utdrag",
-        "refuse_admin": "Beklager, bare administratorer kan reindeksere eller laste opp avtaler.",
-        "reindexing": "Reindekserer …",
-        "no_corpus": "Ingen korpusmappe er satt opp (AVTALEBOT_CORPUS_DIR).",
-        "unsupported_file": "Filtypen støttes ikke (pdf, docx, html, md, txt).",
-        "source_gone": "Kilden finnes ikke lenger i indeksen.",
-        "modal_title": "Kilde",
-        "usage": "Bruk: /avtale <spørsmål>, for eksempel /avtale Hvem signerte avtalen for Østfold? Kontaktpersoner: /avtale kontakt <navn, fylke, rolle eller tiltak>",
-        "not_in_force": "ikke i kraft",
-    },
-    "nn": {
-        "status": "leitar i avtalane …",
-        "prompts_title": "Spør om samarbeidsavtalane, til dømes:",
-        "home_title": "avtalebot – svar frå samarbeidsavtalane",
-        "home_how": "Spør i ei direktemelding til meg, nemn meg i ein kanal, eller bruk /avtale <spørsmål> (svaret blir berre vist for deg). Kvart svar viser kvar det står; «Vis kjelde» opnar utdraget.",
-        "home_commands": "/avtale <spørsmål> · /avtale kontakt <namn, fylke, rolle eller tiltak> · /avtale plikter <fylke eller avtale> · /avtale-reindex (administratorar)",
-        "home_docs": "Avtalar eg kjenner: {in_force} gjeldande, {expired} utgått, {superseded} erstatta, {other} anna.",
-        "home_more": "… og {n} til.",
-        "home_no_index": "Ingen avtalar er indekserte enno.",
-        "home_last_sync": "Siste reindeksering: {at} – {documents} dokument, {failed} feila.",
-        "home_failed": "Feila: {name} – {reason}",
-        "open_on_site": "opne i gjennomgangssida",
-        "no_duties": "Fann ingen avtale med pliktlister for «{q}».",
-        "more_duties": "… og {n} avtalar til. Skriv eit meir presist søk.",
-        "contacts_found": "{n} kontaktperson(ar) for «{q}»:",
-        "no_contacts": "Fann ingen kontaktpersonar for «{q}» i avtalane.",
-        "not_current": "Står berre i avtalar som ikkje lenger gjeld – sjekk før du tek kontakt.",
-        "more_contacts": "… og {n} til. Skriv eit meir presist søk.",
-        "show_source": "Vis kjelde",
-        "share": "Del i kanalen",
-        "share_not_yours": "Berre den som spurde, kan dele dette svaret.",
-        "rate_limited": "Du har stilt mange spørsmål på kort tid. Vent eit minutt, så svarar eg igjen.",
-        "helpful": "👍 Nyttig",
-        "not_helpful": "👎 Ikkje nyttig",
-        "thanks": "Takk for tilbakemeldinga!",
-        "working": "Leitar i avtalane …",
-        "apology": "Orsak, noko gjekk gale då eg skulle svare. Prøv igjen om litt.",
-        "shared_by": "Delt av <@{user}>",
-        "question": "Spørsmål",
-        "passage": "Utdrag",
-        "refuse_admin": "Orsak, berre administratorar kan reindeksere eller laste opp avtalar.",
-        "reindexing": "Reindekserer …",
-        "no_corpus": "Inga korpusmappe er sett opp (AVTALEBOT_CORPUS_DIR).",
-        "unsupported_file": "Filtypen er ikkje støtta (pdf, docx, html, md, txt).",
-        "source_gone": "Kjelda finst ikkje lenger i indeksen.",
-        "modal_title": "Kjelde",
-        "usage": "Bruk: /avtale <spørsmål>, til dømes /avtale Kven signerte avtalen for Østfold? Kontaktpersonar: /avtale kontakt <namn, fylke, rolle eller tiltak>",
-        "not_in_force": "ikkje i kraft",
-    },
-    "en": {
-        "status": "searching the agreements …",
-        "prompts_title": "Ask about the cooperation agreements, for example:",
-        "home_title": "avtalebot – answers from the cooperation agreements",
-        "home_how": "Ask me in a direct message, mention me in a channel, or use /avtale <question> (only you see the answer). Every answer shows where it is stated; “Show source” opens the passage.",
-        "home_commands": "/avtale <question> · /avtale contact <name, county, role or programme> · /avtale duties <county or agreement> · /avtale-reindex (administrators)",
-        "home_docs": "Agreements I know: {in_force} in force, {expired} expired, {superseded} superseded, {other} other.",
-        "home_more": "… and {n} more.",
-        "home_no_index": "No agreements are indexed yet.",
-        "home_last_sync": "Last reindex: {at} – {documents} documents, {failed} failed.",
-        "home_failed": "Failed: {name} – {reason}",
-        "open_on_site": "open on the review site",
-        "no_duties": "No agreement with lists of obligations for “{q}”.",
-        "more_duties": "… and {n} more agreements. Try a narrower search.",
-        "contacts_found": "{n} contact(s) for “{q}”:",
-        "no_contacts": "No contacts for “{q}” in the agreements.",
-        "not_current": "Listed only in agreements no longer in force – check before contacting.",
-        "more_contacts": "… and {n} more. Try a narrower search.",
-        "show_source": "Show source",
-        "share": "Share in channel",
-        "share_not_yours": "Only the person who asked can share this answer.",
-        "rate_limited": "You have asked many questions in a short time. Wait a minute and I will answer again.",
-        "helpful": "👍 Helpful",
-        "not_helpful": "👎 Not helpful",
-        "thanks": "Thanks for the feedback!",
-        "working": "Searching the agreements …",
-        "apology": "Sorry, something went wrong while answering. Please try again in a moment.",
-        "shared_by": "Shared by <@{user}>",
-        "question": "Question",
-        "passage": "Passage",
-        "refuse_admin": "Sorry, only administrators can reindex or upload agreements.",
-        "reindexing": "Reindexing …",
-        "no_corpus": "No corpus folder is configured (AVTALEBOT_CORPUS_DIR).",
-        "unsupported_file": "Unsupported file type (pdf, docx, html, md, txt).",
-        "source_gone": "The source is no longer in the index.",
-        "modal_title": "Source",
-        "usage": "Usage: /avtale <question>, for example /avtale Who signed the Østfold agreement? Contacts: /avtale contact <name, county, role or programme>",
-        "not_in_force": "not in force",
-    },
-}
+from ingest.lexicon import LANGUAGES
+from ingest.lexicon import labels as catalogue
+
+BOT_LABELS = {lang: catalogue(lang, "slack") for lang in LANGUAGES}
 
 
 BOT_ITEMS: dict[str, dict[str, list]] = {
-    "nb": {
-        "loading": ["Leter i avtalene …", "Leser utdragene …", "Sjekker hva som står hvor …"],
-        "prompts": [
-            ("Hvor lenge gjelder avtalen?", "Hvor lenge gjelder samarbeidsavtalen mellom NAV og fylkeskommunen?"),
-            ("Hvem er kontaktperson?", "Hvem er kontaktperson for samarbeidsavtalen?"),
-            ("Hvem kan delta?", "Hvem kan delta i tiltakene i avtalen?"),
-        ],
-        "prompts_place": [
-            ("Hvor lenge gjelder avtalen?", "Hvor lenge gjelder samarbeidsavtalen for {place}?"),
-            ("Hvem er kontaktperson?", "Hvem er kontaktperson for avtalen i {place}?"),
-            ("Hvem kan få tilbud?", "Hvem kan få tilbud etter avtalen i {place}?"),
-        ],
-    },
-    "nn": {
-        "loading": ["Leitar i avtalane …", "Les utdraga …", "Sjekkar kva som står kvar …"],
-        "prompts": [
-            ("Kor lenge gjeld avtalen?", "Kor lenge gjeld samarbeidsavtalen mellom NAV og fylkeskommunen?"),
-            ("Kven er kontaktperson?", "Kven er kontaktperson for samarbeidsavtalen?"),
-            ("Kven kan delta?", "Kven kan delta i tiltaka i avtalen?"),
-        ],
-        "prompts_place": [
-            ("Kor lenge gjeld avtalen?", "Kor lenge gjeld samarbeidsavtalen for {place}?"),
-            ("Kven er kontaktperson?", "Kven er kontaktperson for avtalen i {place}?"),
-            ("Kven er avtalen for?", "Kven er avtalen i {place} retta mot?"),
-        ],
-    },
-    "en": {
-        "loading": ["Searching the agreements …", "Reading the passages …", "Checking what is stated where …"],
-        "prompts": [
-            ("How long does it run?", "How long is the cooperation agreement between NAV and the county valid?"),
-            ("Who is the contact?", "Who is the contact person for the cooperation agreement?"),
-            ("Who can take part?", "Who can take part in the programmes of the agreement?"),
-        ],
-        "prompts_place": [
-            ("How long does it run?", "Until when is the agreement for {place} valid?"),
-            ("Who is the contact?", "Who is the contact person for the agreement in {place}?"),
-            ("Who is it for?", "Who is the agreement for {place} aimed at?"),
-        ],
-    },
+    lang: {
+        name: [tuple(v) if isinstance(v, list) else v for v in values]
+        for name, values in catalogue(lang, "slack_items").items()
+    }
+    for lang in LANGUAGES
 }
 
 

@@ -8,24 +8,9 @@ from __future__ import annotations
 
 import re
 
-_MARKERS = re.compile(
-    "|".join(
-        [
-            # "ignorer / se bort fra / glem (alle) (tidligere) instruksjoner"
-            r"\b(?:ignorer|ignorér|se bort fra|sjå bort frå|glem|gløym)\b[^.\n]{0,50}?\b(?:instruks\w*|instruksjon\w*|beskjed\w*|regl\w*|føring\w*)",
-            r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,50}?\b(?:instructions?|prompts?|rules|directions|guidelines)\b",
-            # "du er en AI / språkmodell", "you are a language model / an assistant"
-            r"\b(?:du er|du er no|you are|you're)\s+(?:nå\s+|now\s+)?(?:en|ein|an?)\s+(?:ai|ki|kunstig intelligens|språkmodell\w*|"
-            r"chatbot|assistent|language model|llm|assistant)\b",
-            r"\b(?:som|as an?)\s+(?:ai|ki|språkmodell|language model)\b[^.\n]{0,30}?\b(?:skal du|må du|you must|you should)\b",
-            # chat role and template markers
-            r"^\s*(?:system|assistant|developer)\s*:",
-            r"<\|(?:im_start|im_end|system|user|assistant)\|>|\[/?INST\]|<</?SYS>>|^\s*#{2,}\s*(?:instruction|system)\b",
-            r"\b(?:ny|nye|new)\s+(?:instruks\w*|instructions?)\s*:",
-        ]
-    ),
-    re.I | re.M,
-)
+from ingest.lexicon import alternatives
+
+_MARKERS = re.compile(alternatives("addressed", "markers"), re.I | re.M)
 
 
 def addressed_to_model(text: str, limit: int = 3) -> tuple[str, ...]:

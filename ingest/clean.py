@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import re
 
-_BOILERPLATE_LINES = re.compile(
-    r"^\s*(Gå til (sidens )?hovedinnhold|Hopp til (hoved)?innhold|Til toppen|Tilbake til toppen|"
-    r"Kommentarer til denne saken|Del (denne )?(saken|artikkelen)|Del på (Facebook|Twitter|LinkedIn|e-post)|"
-    r"Skriv ut|Ingen vedlegg er lagt til|Vedlegg|Les også:?|Annonse|Meny|Søk|Lukk)\s*$",
-    re.I,
-)
+from ingest.lexicon import alternatives
+
+_BOILERPLATE_LINES = re.compile(r"^\s*(" + alternatives("boilerplate", "lines") + r")\s*$", re.I)
 _INLINE_BOILERPLATE = re.compile(r"(Gå til sidens hovedinnhold|Til toppen)\s*$", re.I)
 _IMAGE_LINK = re.compile(r"^(?P<alt>.*?)\s*-?\s*Klikk for stort bilde\s*", re.I)
 _PHOTO_CREDIT = re.compile(r"\s*\b(Foto|Fotograf|Illustrasjon|Bilde)\s*:\s*[^.\n]*$", re.I)
 _NAME = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?"
 _TRAILING_CREDIT = re.compile(rf"(?<=[.!?»])\s+({_NAME}(?: {_NAME}){{1,3}})(?:,\s*[^.]+)?\s*$")
 _CHECKBOX = re.compile(r"<input\b[^>]*>\s*([^<\t\n]*)", re.I)
-# Markup pasted into a text file: only real HTML element names are tags. '<kari@nav.no>',
-# '<https://…>' and 'x<y og a>b' are text.
-_HTML_ELEMENTS = (
-    "a|abbr|b|br|blockquote|body|button|caption|code|dd|div|dl|dt|em|fieldset|font|form|h[1-6]|head|hr|html|"
-    "i|img|input|label|legend|li|link|meta|nav|ol|option|p|pre|s|script|section|select|small|span|strong|"
-    "style|sub|sup|table|tbody|td|textarea|tfoot|th|thead|title|tr|u|ul"
-)
+# Markup pasted into a text file: only real HTML element names are tags (boilerplate.toml).
+_HTML_ELEMENTS = alternatives("boilerplate", "html_elements")
 _TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.I)
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
 _BYLINE_KEYS = re.compile(r"^(Av|Skrevet av|Publisert|Oppdatert|Sist oppdatert|Endret)\s*:?\s*$", re.I)
@@ -98,7 +90,7 @@ def _dash_lists(lines: list[str]) -> list[str]:
     return out
 
 
-_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_MONTHS = alternatives("dates", "months")
 
 
 def _join_broken_paragraphs(text: str) -> str:

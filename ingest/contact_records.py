@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ingest.gazetteer import ROLE_RE
+from ingest.lexicon import words
 from ingest.parties import ORG, organisations
 from ingest.types import Contact
 from ingest.units import header_of, is_header, is_row, leadin_of, row_cells
@@ -23,10 +24,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+47\s?)?\b\d{3}\s?\d{2}\s?\d{3}\b|\b\d{2}\s\d{2}\s\d{2}\s\d{2}\b")
 _W = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
 NAME = re.compile(rf"\b{_W}(?: {_W}){{1,3}}\b")
-_NOT_NAME = {
-    "Nav", "NAV", "Bydel", "For", "Fra", "Frå", "Kontaktperson", "Kontaktpersonar", "Kontaktpersoner",
-    "Adresse", "Avsender", "Organisasjonsnavn", "Telefon", "Postnr",
-}  # fmt: skip
+_NOT_NAME = frozenset(words("documents", "contacts.not_names"))
 _LABEL = re.compile(r"^\s*(?:•\s*)?([^:\n]{3,60}):\s*")
 _EMAIL_LABEL = re.compile(r"^(e-?post|epost|e-mail|email|telefon|tlf\.?)$", re.I)
 _NAME_COLS = re.compile(r"^(navn|namn|name|kontaktperson|kontaktpersonar|kontaktpersoner)$", re.I)

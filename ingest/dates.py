@@ -6,27 +6,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-MONTHS = {
-    "januar": 1,
-    "februar": 2,
-    "mars": 3,
-    "april": 4,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "desember": 12,
-}
+from ingest.lexicon import mapping, words
+
+MONTHS = {name: n for n, name in enumerate(words("dates", "months"), start=1)}
 _MONTH = "|".join(MONTHS)
 DATE_TXT = rf"\d{{1,2}}\.\s*(?:{_MONTH})(?:\s+\d{{4}})?"
 DATE_NUM = r"\d{1,2}\.\d{1,2}\.\d{4}"
 DATE = rf"(?:{DATE_NUM}|{DATE_TXT})"
 DATE_ANY = re.compile(DATE, re.I)
-_YEARS_WORD = {"ett": 1, "eitt": 1, "ein": 1, "en": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "ti": 10}
-_NUM = r"(\d{1,2}|ett|eitt|ein|en|to|tre|fire|fem|seks|ti)"
+_YEARS_WORD: dict[str, int] = mapping("dates", "number_words")
+_NUM = r"(\d{1,2}|" + "|".join(_YEARS_WORD) + ")"
 DURATION = re.compile(
     rf"\b{_NUM}[- ]?årig\b|\b(?:gjelder|gjeld|løper|varer|i)\s+(?:i\s+)?{_NUM}\s+år\b",
     re.I,

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexicon import alternatives
+
 _N = r"(\d{1,2})"
 _AGE = [  # (pattern, low, low inclusive, high, high inclusive) — groups give the numbers
     (re.compile(rf"\b(?:mellom|fra|frå|between)\s+{_N}\s+(?:og|til|and)\s+{_N}\s*(?:år|years)", re.I), 1, True, 2, True),
@@ -86,11 +88,7 @@ def conditions_in(text: str) -> list[Condition]:
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
-_FILLER = re.compile(
-    r"\b(?:ha|har|være|vere|er|som|og|du|søkjaren|søkeren|kandidaten|deltakaren|alle|voksne|ungdom|"
-    r"personer|ved|skolestart|oppstart|når|kurset|starter|alder|fra|frå|før|the|applicant|is|has|and)\b",
-    re.I,
-)
+_FILLER = re.compile(r"\b(?:" + alternatives("documents", "eligibility.filler") + r")\b", re.I)
 
 
 def understood(item: str, conditions: list[Condition]) -> bool:

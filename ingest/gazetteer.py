@@ -1,4 +1,5 @@
-"""Public names of Norwegian counties and NAV regions (2020-2024 and after), and role titles.
+"""Public names of Norwegian counties and NAV regions (2020-2024 and after), and role titles
+(the names and titles themselves: ingest/lang/places.toml and roles.toml).
 
 Used to recognise organisations and parties by rule; it is geography, not knowledge of any document.
 """
@@ -7,127 +8,15 @@ from __future__ import annotations
 
 import re
 
-REGIONS = [
-    "Vestfold og Telemark",
-    "Troms og Finnmark",
-    "Møre og Romsdal",
-    "Sogn og Fjordane",
-    "Øst-Viken",
-    "Vest-Viken",
-    "Øst Viken",
-    "Vest Viken",
-    "Aust-Agder",
-    "Vest-Agder",
-    "Sør-Trøndelag",
-    "Nord-Trøndelag",
-    "Viken",
-    "Østfold",
-    "Akershus",
-    "Buskerud",
-    "Oslo",
-    "Innlandet",
-    "Hedmark",
-    "Oppland",
-    "Vestfold",
-    "Telemark",
-    "Agder",
-    "Rogaland",
-    "Vestland",
-    "Hordaland",
-    "Trøndelag",
-    "Nordland",
-    "Troms",
-    "Finnmark",
-]
+from ingest.lexicon import alternatives, mapping, words
+
+REGIONS = list(words("places", "regions"))
 _REGION = "|".join(sorted((re.escape(r) for r in REGIONS), key=len, reverse=True))
 
-ROLES_NB = [
-    "fylkesrådsleder",
-    "fylkesordfører",
-    "fylkesvaraordfører",
-    "fylkesdirektør",
-    "fylkesrådmann",
-    "fylkeskommunedirektør",
-    "fylkesråd",
-    "avdelingsdirektør",
-    "regiondirektør",
-    "direktør",
-    "avdelingsleder",
-    "seksjonsleder",
-    "kontorsjef",
-    "prosjektleder",
-    "fagleder",
-    "leder",
-    "spesialrådgiver",
-    "seniorrådgiver",
-    "rådgiver",
-    "kontaktperson",
-    "ordfører",
-    "rådmann",
-    "kommunedirektør",
-    "NAV-leder",
-    # nynorsk spellings and titles common in the genre's contact lists
-    "fylkesrådsleiar",
-    "avdelingsleiar",
-    "seksjonsleiar",
-    "prosjektleiar",
-    "fagleiar",
-    "leiar",
-    "spesialrådgjevar",
-    "seniorrådgjevar",
-    "rådgjevar",
-    "NAV-leiar",
-    "kommunalsjef",
-    "avdelingssjef",
-    "teamleder",
-    "teamleiar",
-    "koordinator",
-]
-ROLE_RE = r"(?i:(?:(?:konstituert|fungerende|assisterende)\s+)?(?:" + "|".join(ROLES_NB) + r"))"
+ROLES_NB = list(words("roles", "titles"))
+ROLE_RE = r"(?i:(?:(?:" + alternatives("roles", "acting") + r")\s+)?(?:" + "|".join(ROLES_NB) + r"))"
 
-ROLE_EN = {
-    "fylkesrådsleder": "county council leader",
-    "fylkesordfører": "county mayor",
-    "fylkesvaraordfører": "deputy county mayor",
-    "fylkesdirektør": "county director",
-    "fylkesrådmann": "county chief executive",
-    "fylkeskommunedirektør": "county chief executive",
-    "fylkesråd": "county commissioner",
-    "avdelingsdirektør": "head of department",
-    "regiondirektør": "regional director",
-    "direktør": "director",
-    "avdelingsleder": "head of department",
-    "seksjonsleder": "head of section",
-    "kontorsjef": "office manager",
-    "prosjektleder": "project manager",
-    "fagleder": "professional lead",
-    "leder": "leader",
-    "spesialrådgiver": "special adviser",
-    "seniorrådgiver": "senior adviser",
-    "rådgiver": "adviser",
-    "kontaktperson": "contact person",
-    "ordfører": "mayor",
-    "rådmann": "chief executive",
-    "kommunedirektør": "chief municipal executive",
-    "nav-leder": "NAV office manager",
-    "fylkesrådsleiar": "county council leader",
-    "avdelingsleiar": "head of department",
-    "seksjonsleiar": "head of section",
-    "prosjektleiar": "project manager",
-    "fagleiar": "professional lead",
-    "leiar": "leader",
-    "spesialrådgjevar": "special adviser",
-    "seniorrådgjevar": "senior adviser",
-    "rådgjevar": "adviser",
-    "nav-leiar": "NAV office manager",
-    "kommunalsjef": "head of municipal services",
-    "avdelingssjef": "head of department",
-    "teamleder": "team leader",
-    "teamleiar": "team leader",
-    "koordinator": "coordinator",
-    "konstituert": "acting",
-    "fungerende": "acting",
-}
+ROLE_EN: dict[str, str] = mapping("roles", "english")
 
 # A person's name: two to four capitalised words ('Inger Lise Fjeldsgård', 'Sindre Martinsen-Evje').
 _NAME_WORD = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
@@ -150,9 +39,7 @@ def role_in_english(role: str) -> str:
 
 # Counties dissolved in the 2024 regional reform: (date, successor counties).
 DISSOLVED = {
-    "Viken": ("2024-01-01", ("Østfold", "Akershus", "Buskerud")),
-    "Vestfold og Telemark": ("2024-01-01", ("Vestfold", "Telemark")),
-    "Troms og Finnmark": ("2024-01-01", ("Troms", "Finnmark")),
+    county: (entry["date"], tuple(entry["successors"])) for county, entry in mapping("places", "dissolved").items()
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ingest.decode import decode_bytes
 from ingest.errors import IngestError
+from ingest.lexicon import words
 from ingest.pdf import Loaded, drop_page_furniture, load_pdf  # noqa: F401  (drop_page_furniture: re-exported)
 
 Loader = Callable[..., tuple[str, list[str]] | Loaded]  # (data: bytes) -> (text, warnings); PDF: OCR pages too
@@ -41,7 +42,7 @@ def _md_table_line(line: str) -> str | None:
     return " | ".join(cells) if any(cells) else None
 
 
-_BLOCK_TAGS = frozenset(["p", "div", "section", "article", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6"])
+_BLOCK_TAGS = frozenset(words("boilerplate", "block_tags"))
 _SKIP_TAGS = frozenset(["script", "style", "noscript", "nav", "footer", "header", "form", "svg", "button"])
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from ingest.gazetteer import normalise_org
+from ingest.lexicon import alternatives, words
 from ingest.text import split_sentences
 
 _PLACE = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)*"
-_DIRECTION = r"(?:Vestre|Østre|Nordre|Søndre|Indre|Ytre|Nedre|Øvre|Nord|Sør|Øst|Vest|Aust)"
-_TWO_PART = r"(?:\s+og\s+(?:Telemark|Finnmark|Romsdal|Fjordane))"  # counties named 'X og Y'
+_DIRECTION = "(?:" + alternatives("documents", "parties.directions") + ")"
+_TWO_PART = r"(?:\s+og\s+(?:" + alternatives("documents", "parties.second_parts") + "))"  # counties named 'X og Y'
 _NAME = rf"(?:{_DIRECTION}\s+)?{_PLACE}{_TWO_PART}?"
 ORG = re.compile(
     rf"\b(?:NAV|Nav)\s+{_NAME}(?![\wæøå-])"
@@ -26,13 +27,9 @@ ORG = re.compile(
 )
 _BETWEEN = re.compile(r"\bmellom\b(.{5,240}?)(?:\.\s|\n\n|$|\bom\b|\bmed hjemmel\b)", re.S)
 _FIELD = re.compile(r"^\s*(?:Avtalens parter|Parter|Partar|Avtalepartar|Avtaleparter)\s*[:|]\s*(.+)$", re.M | re.I)
-_CONTEXT = re.compile(
-    r"\b(mellom|inngått|inngikk|inngår|parter|partar|partene|partane|signert|signerte|signerer|"
-    r"samarbeid\w*|avtale\w*)\b|^For\s",
-    re.I,
-)
+_CONTEXT = re.compile(r"\b(" + alternatives("documents", "parties.context") + r")\b|^For\s", re.I)
 _NOT_PARTY = re.compile(r"\b(erstatt\w*|tidligere|tidlegare|forrige)\b", re.I)
-_NOT_ORG_WORDS = {"For", "Med", "Om", "I", "Til", "Fra", "Frå", "Og", "Det", "Den", "Som"}
+_NOT_ORG_WORDS = frozenset(words("documents", "parties.not_names"))
 
 
 def organisations(text: str) -> list[tuple[str, int]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ingest.dates import DATE, DATE_ANY, MONTHS, RANGE, YEAR_RANGE, add_years, parse_date, years_of
+from ingest.lexicon import alternatives
 from ingest.text import split_sentences
 
 _MONTH_NAMES = "|".join(MONTHS)
@@ -23,11 +24,7 @@ _FIELD = re.compile(
     r"\s*[:|]\s*(.+)$",
     re.I | re.M,
 )
-_SELF = re.compile(
-    r"\b(avtalen|avtala|\w*avtalen?|tjenestebeskrivelsen|tenesteskildringa|"
-    r"rettleiaren|veilederen|veiledaren|retningslinjen|retningslinjene|avtaleperioden?|versjon\s+[\d.]+)\b",
-    re.I,
-)
+_SELF = re.compile(r"\b(" + alternatives("documents", "periods.self") + r")\b", re.I)
 _VERB = re.compile(
     r"\b(gjelder|gjeld|gjelde|løper|varer|i kraft|virkning|gyldig\w*|avtaleperioden?|avtaleperiode)\b", re.I
 )

@@ -5,56 +5,39 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_ABBREV = {
-    "jf",
-    "bl.a",
-    "f.eks",
-    "ca",
-    "kl",
-    "nr",
-    "mv",
-    "osv",
-    "dvs",
-    "mht",
-    "pga",
-    "evt",
-    "ift",
-    "iht",
-    "inkl",
-    "ekskl",
-    "vedr",
-    "tlf",
-    "mr",
-    "dr",
-    "st",
-    "e.g",
-    "i.e",
-    "etc",
-    "no",
-    "avd",
-    "ref",
-    "pkt",
-}
+from ingest.lexicon import words as words_of
+
+_ABBREV = frozenset(words_of("text", "abbreviations"))
 _SENT_END = re.compile(r"[.!?…]+[»”\")]*(?=\s+[«\"“(\-–−•]?\s*[A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[.,:][0-9]+)*")
 
-STOPWORDS = frozenset(
-    """
-og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har om vi
-min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv
-sjøl her alle vil bli ble blei blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned
-skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir
-samme hvilken hvilket hvilke sånn inni mellom vår hver hvem vors hvis både bare enn fordi før mange også slik
-vært båe begge siden dykk dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå ho hoe
-henne hennar hennes hoss hossen ingi inkje kor korleis korso kva kvar kvarhelst kven kvi kvifor me medan
-mi mine mykje no nokon noka nokor noko nokre sia sidan so somt somme um upp vere vore verte vort
-varte vart må får få finnes fins gjør gjøre gjort
-the a an of to in on for and or is are was were be been being by with at from as that this these
-those it its who whom whose what which when where why how do does did has have had will would can
-could should shall may might must about into than then there their they them he she his her we our
-you your i me my not no yes if so such any all some each per up out what's who's
-""".split()
-)
+
+def _bm25s_stopwords():
+    """bm25s's stopword module on its own: importing the package would load numpy and scipy (0.2 s)
+    into every process that reads text, the parse worker included."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("bm25s")
+    if spec is None or spec.origin is None:
+        raise ImportError("bm25s is not installed (pip install avtalebot)")
+    path = Path(spec.origin).with_name("stopwords.py")
+    module_spec = importlib.util.spec_from_file_location("_bm25s_stopwords", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def _stopwords() -> frozenset[str]:
+    """bm25s's Norwegian and English stopwords with the additions of text.toml (English question words,
+    Norwegian verbs of asking), less the words it keeps as terms."""
+    library = _bm25s_stopwords()
+    listed = set(library.STOPWORDS_NORWEGIAN) | set(library.STOPWORDS_EN) | set(words_of("text", "stopwords_added"))
+    return frozenset(listed - set(words_of("text", "stopwords_kept")))
+
+
+STOPWORDS = _stopwords()
 
 
 def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
@@ -118,10 +101,8 @@ def content_terms(text: str) -> list[str]:
 
 # Bokmål and nynorsk apart: function words only one of them uses ("kor" is nynorsk's "hvor" in
 # "kor mange", "kor ofte"). Only asked once a text is known not to be English.
-_NN_MARKERS = frozenset(
-    "eg ikkje kva kven korleis kvar kor kvifor dei noko nokon vere berre frå fekk mykje".split()
-)
-_NB_MARKERS = frozenset("jeg ikke hva hvem hvordan hvor hvorfor noe noen være bare fra fikk mye".split())
+_NN_MARKERS = frozenset(words_of("text", "nynorsk_markers"))
+_NB_MARKERS = frozenset(words_of("text", "bokmal_markers"))
 
 
 _LETTERS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")

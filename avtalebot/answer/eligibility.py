@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.situation import Situation
 from ingest.eligibility import Condition, conditions_in, understood
+from ingest.lexicon import pattern
 from ingest.text import content_terms
 from ingest.units import is_item, leadin_of, line_at, list_items
 
@@ -27,11 +28,7 @@ _OR = re.compile(r"\b(?:eller|or)\b", re.I)
 _PERMISSION = re.compile(r"\b(?:kan|may|can)\b", re.I)
 # a paragraph that sets a requirement or says whom an offer is for ('til alle som', 'et kurs for
 # ungdom under 24 år') states a rule; one that only mentions an age may be about another offer
-_REQUIRES = re.compile(
-    r"\b(?:må|vilkår\w*|krav\w*|must|required?|alle|all|everyone)\b"
-    r"|\bfor\s+(?:ungdom|unge|voksne|vaksne|personer|deg|dei|de|deltakere|deltakarar|people|those)\b",
-    re.I,
-)
+_REQUIRES = re.compile(pattern("documents", "eligibility.requires"), re.I)
 _AND_LEAD = re.compile(r"\b(?:må|vilkår\w*|hvis|dersom|når|must|if)\b|krav|[^:?]$", re.I)
 
 

@@ -9,22 +9,10 @@ from avtalebot.answer.labels import label
 from avtalebot.types import Contact, DocMeta
 from ingest.dates import MONTHS
 from ingest.gazetteer import role_in_english
+from ingest.lexicon import words
 
 _MONTH_NAMES = {v: k for k, v in MONTHS.items()}
-_EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_EN_MONTHS = [m.capitalize() for m in words("dates", "months_en")]
 
 
 def describe_contact(c: Contact, lang: str) -> str:

@@ -39,20 +39,8 @@ _BOTH = re.compile(r"\b(begge|partane|partene|both parties)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 KINDS = ["sentence", "item", "leadin", "row", "fact"]
 FACTS = ["contact", "validity", "signed"]
-SPECIFIC = {
-    "person",
-    "date",
-    "number",
-    "amount",
-    "money",
-    "age",
-    "duration",
-    "frequency",
-    "email",
-    "phone",
-    "validity",
-    "party",
-}
+# The answer types that name what the answer is (all but a place, a list and a yes/no).
+SPECIFIC = frozenset(WANTS) - {"place", "list", "yesno"}
 
 GROUPS = {
     "meaning": [

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 
 from ingest.gazetteer import REGIONS
+from ingest.lexicon import pattern
 from ingest.text import content_terms
 
 PLACE_RE = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(map(re.escape, REGIONS), key=len, reverse=True)) + r")(?![\w-])"
 )
-_QUESTION_WORD = re.compile(
-    r"^\s*(hva|hvem|hvor|hvordan|hvorfor|når|hvilke\w*|kva|kven|kvar|korleis|kvifor|what|who|where|when|"
-    r"why|how|which|is|are|does|do|er|skal|kan|må|har)\b",
-    re.I,
-)
+_QUESTION_WORD = re.compile(pattern("question", "question_start"), re.I)
 _FOLLOWUP_START = re.compile(r"^\s*(og|men|hva med|kva med|enn|what about|and|how about)\b", re.I)
 
 

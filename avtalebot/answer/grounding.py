@@ -15,10 +15,9 @@ from datetime import date
 
 from avtalebot.answer.support import inert, negation_problem, quantity_problem, share_problem
 from ingest.dates import MONTHS
+from ingest.lexicon import words
 
-_EN_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1
-)}  # fmt: skip
+_EN_MONTHS = {m: i for i, m in enumerate(words("dates", "months_en"), 1)}
 _MONTH_WORDS = "|".join([*MONTHS, *_EN_MONTHS])
 _DATE = re.compile(
     rf"\b(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})\b|\b(\d{{1,2}})\.?\s*({_MONTH_WORDS})\s+(\d{{4}})\b"

@@ -14,23 +14,19 @@ import numpy as np
 
 from avtalebot.answer.query import PARTIES, Query
 from ingest.gazetteer import REGIONS
+from ingest.lexicon import alternatives
 from ingest.text import content_terms, words
 from vectorstore.keyword import KeywordIndex
 
-_NUM_WORD = (
-    r"(?:en|ein|éin|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d+(?:[,.]\d+)?)"
-)
+_NUM_WORD = r"(?:" + alternatives("answer_types", "number_words") + r"|\d+(?:[,.]\d+)?)"
 # "12 måneders varsel", "to ukers frist": the genitive counts as a duration too
-_TIME = r"(?:dag|dagar|dager|days?|uke|uker|veke|veker|weeks?|måned|måneder|månad|månader|months?|år|years?|timer?)s?"
-_MONTH = r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_TIME = r"(?:" + alternatives("answer_types", "time_units") + ")s?"
+_MONTH = alternatives("dates", "months")
 # A "when" is also a weekday, a time of day, a decade or a day named relative to today ("torsdag",
 # "klokken 16.11", "på 1990-tallet", "i fjor"): news and minutes date things that way.
 _WHEN_WORDS = (
-    r"\b(mandag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag|måndag|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)(?:en|ar|er)?\b|\b(klokken|klokka|kl\.)\s*\d"
-    r"|\b\d{2,4}-tallet\b|\b(i dag|i går|i morgen|i fjor|i år|i vinter|i sommer|i sommar|i vår|i høst|i haust|"
-    r"i kveld|i natt|ettermiddag\w*|formiddag\w*)\b|\bårhundre\w*"
+    r"\b(" + alternatives("answer_types", "weekdays") + r")(?:en|ar|er)?\b|\b(klokken|klokka|kl\.)\s*\d"
+    r"|\b\d{2,4}-tallet\b|\b(" + alternatives("answer_types", "relative_days") + r")\b|\bårhundre\w*"
 )
 _NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)? [A-ZÆØÅ][a-zæøåéü]+\b")
 # Two capitalised words name a person unless one of them names a party or a place ("Nav Grorud",

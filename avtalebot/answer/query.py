@@ -9,84 +9,42 @@ later stage reads the question's text again.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.situation import Situation, parse_situation
+from ingest.lexicon import mapping, pattern
 from ingest.text import content_terms, detect_lang, words
 
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, str]:
-    """English -> Norwegian vocabulary of the domain (glossary.json), so English questions match
-    Norwegian text by keyword."""
-    return json.loads(Path(__file__).with_name("glossary.json").read_text(encoding="utf-8"))["en_nb"]
+    """English -> Norwegian vocabulary of the domain (ingest/lang/glossary.toml), so English questions
+    match Norwegian text by keyword."""
+    return mapping("glossary", "en_nb")
 
 
-# What kind of answer a question asks for, from its question words (bokmål, nynorsk, English).
-# These are the generic answer types of the genre; the scorer learns how much each match counts.
-# "Who can join / apply / take part" asks who is eligible: a target group, most often bounded by age,
-# not a named person.
-_ELIGIBLE = (
-    r"(hvem|kven|who)\s+(kan|kunne|can|could|may)\s+(delta|søke|søkje|få|begynne|byrje|starte|bli tatt opp|"
-    r"verte teken opp|join|apply|take part|participate|get|start|attend|enrol\w*)\b"
-)
-# "Which of the parties …", "who pays / covers / funds …": the answer is a party (an organisation), and
-# a payment question asks who pays, not how much.
-_PARTY_ASKED = (
-    r"\b(hvem av partene|kven av partane|hvilken part|kva for part|which party|which of the parties)\b|"
-    r"\b(hvem|kven|who)\s+(betal\w*|dekk\w*|pays?|covers?|finansier\w*|funds?)\b"
-)
+# What kind of answer a question asks for, from its question words (bokmål, nynorsk, English), and
+# what kind of question it is: the patterns are in ingest/lang/question.toml. These are the generic
+# answer types of the genre; the scorer learns how much each match counts.
+_ELIGIBLE = pattern("question", "eligible")  # "who can join / apply": a target group, not a person
+_PARTY_ASKED = pattern("question", "party_asked")  # "which of the parties", "who pays": a party
 WANTS = {
-    "party": _PARTY_ASKED,
-    "person": rf"\b(?!{_ELIGIBLE})(hvem|kven|who|whom|whose)\b",
-    "date": r"\b(når|kva tid|when|dato|date|frist\w*|deadline|innen|innan|by what)\b"
-    r"|\b(hvilket|hvilken|kva for eit|kva for ein|kva|which|what)\s+(år|årstall|dag|måned|månad|tid|tidspunkt|"
-    r"tiår|århundre|year|day|month|time|decade|century)\b",
-    "number": r"\b(hvor mange|kor mange|how many|antall|talet på|number of)\b",
-    "amount": r"\b(hvor mye|kor mykje|how much|kost\w*|cost\w*|pris\w*|price|betal\w*|pay\w*|lønn\w*|løn|"
-    r"salary|stønad\w*|beløp|budsjett\w*|budget|sats\w*|rate)\b",
-    # what something costs or pays: a sum of money, not a share or a count
-    "money": r"\b(kost\w*|pris\w*|price|cost\w*|betal\w*|pay\w*|lønn\w*|løn|salary|stønad\w*|beløp|budsjett\w*|"
-    r"budget|kroner|satsen|rate|finansier\w*|funding|fund\w*|tilskot\w*|tilskudd\w*)\b",
-    "age": rf"\b(alder\w*|aldersgrense\w*|gammel|gamal|gammal|how old|age|ages|år gamle)\b|\b{_ELIGIBLE}",
-    "duration": r"\b(hvor lenge|kor lenge|how long|hvor lang tid|kor lang tid|varighet|varigheit|hvor raskt|"
-    r"kor raskt|how quickly|how soon|kor snart|hvor snart|oppsigelsestid\w*)\b",
-    "frequency": r"\b(hvor ofte|kor ofte|how often|how frequently|møtes|møtest|meets?|meetings?)\b",
-    "email": r"\b(e-post\w*|epost\w*|e-mail|email|mail)\b",
-    "phone": r"\b(telefon\w*|nummer|ringe?r?|phone|call)\b",
-    "validity": r"\b(gjelder|gjeld|gyldig\w*|varighet|utløper|i kraft|valid\w*|until|expire\w*|in force|"
-    r"periode\w*|period|sluttdato|end date|start date|går ut|run)\b|\b(går|løper)\b(\s+[\w-]+){1,6}\s+ut\b",
-    "place": r"\b(hvor|kvar|where)\b(?! (mange|mye|ofte|lenge|lang|raskt|snart|gammel))",
-    "list": r"\b(hvilke|kva for nokre|which|oppgaver|oppgåver|forpliktelser|plikter|duties|tasks|obligations|"
-    r"responsibilities)\b",
-    "yesno": r"^\s*(er|kan|må|skal|har|får|gjelder|gjeld|koster|kostar|blir|is|are|can|does|do|must|will|has)\b",
+    kind: pattern("question", f"wants.{kind}").replace("<eligible>", _ELIGIBLE).replace("<party_asked>", _PARTY_ASKED)
+    for kind in mapping("question", "wants")
 }
 _WANTS = {k: re.compile(v, re.I) for k, v in WANTS.items()}
 # The parties of these agreements, as a question names them.
-PARTIES = {
-    "nav": r"\bnav\b",
-    "county": r"\b(fylkeskommune\w*|fylket|fylkesk\w*|county)\b",
-    "municipality": r"\b(kommunen|kommune|bydel\w*|municipality|borough)\b",
-}
+PARTIES = {party: pattern("question", f"parties.{party}") for party in mapping("question", "parties")}
 _PARTIES = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
 
-_SIGN = re.compile(r"\b(signer\w*|sign\w*|undertegn\w*|underskr\w*)", re.I)
+_SIGN = re.compile(pattern("question", "sign"), re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-# A question about an earlier version ("den forrige avtalen", "the old agreement", "gjaldt").
-_ASKS_OLD = re.compile(r"\b(forrige|gamle|gamla|tidlegare|tidligere|previous|former|old|gjaldt)\b", re.I)
-# A party's obligations: "Hva skal NAV Agder gjøre?", "Kva har fylkeskommunen ansvar for?"
-_ASKS_DUTIES = re.compile(
-    r"\b(?:ansvar\w*|plikt\w*|oppgåv\w*|oppgav\w*|forplikt\w*|obligation\w*|dut(?:y|ies)|responsib\w*)\b"
-    r"|\b(?:hva|kva|what)\b.*\b(?:skal|må|must|shall|should)\b.*\b(?:gjøre|gjere|do)\b",
-    re.I,
-)
-# A yes/no question ("Kan en 25-åring …?"), where a stated situation asks for a verdict.
-YES_NO = re.compile(r"^\s*(?:kan|får|er|har|vil|is|are|can|could|may|does|do|would)\b", re.I)
+_ASKS_OLD = re.compile(pattern("question", "asks_old"), re.I)  # an earlier version ("den forrige avtalen")
+_ASKS_DUTIES = re.compile(pattern("question", "asks_duties"), re.I)  # a party's obligations
+YES_NO = re.compile(pattern("question", "yes_no"), re.I)  # where a stated situation asks for a verdict
 
 
 @dataclass(frozen=True)

@@ -17,40 +17,22 @@ from __future__ import annotations
 
 import re
 
+from ingest.lexicon import alternatives, mapping
+from ingest.lexicon import words as words_of
 from ingest.text import content_terms, words
 
 # A sentence's content words must be found at this share (question words count as found: a model
 # restates the question). Set where the scripted contradictions fail and restatements pass.
 MIN_SHARE = 0.75
 
-NUMBER_WORDS = {
-    w: str(n)
-    for n, ws in {
-        2: "to two", 3: "tre three", 4: "fire four", 5: "fem five", 6: "seks six", 7: "sju syv seven",
-        8: "åtte eight", 9: "ni nine", 10: "ti ten", 11: "elleve eleven", 12: "tolv twelve",
-        13: "tretten thirteen", 14: "fjorten fourteen", 15: "femten fifteen", 16: "seksten sixteen",
-        17: "sytten søtten seventeen", 18: "atten eighteen", 19: "nitten nineteen", 20: "tjue tyve twenty",
-        30: "tretti tredve thirty", 40: "førti førr forty", 50: "femti fifty", 60: "seksti sixty",
-        70: "sytti søtti seventy", 80: "åtti eighty", 90: "nitti ninety", 100: "hundre hundred",
-    }.items()
-    for w in ws.split()
-}  # fmt: skip
+NUMBER_WORDS = {w: n for n, ws in mapping("answer_types", "number_values").items() for w in ws}
 _NUMBER_WORD = re.compile(r"(?<!\w)(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?!\w)", re.I)
-UNITS = {
-    "år": "year", "års": "year", "years": "year", "year": "year", "åring": "year", "åringer": "year",
-    "måned": "month", "måneder": "month", "månad": "month", "månader": "month", "months": "month", "month": "month",
-    "uke": "week", "uker": "week", "veke": "week", "veker": "week", "weeks": "week", "week": "week",
-    "dag": "day", "dager": "day", "dagar": "day", "days": "day", "day": "day",
-    "time": "hour", "timer": "hour", "timar": "hour", "hours": "hour", "hour": "hour",
-    "kr": "money", "kroner": "money", "nok": "money", "kronor": "money",
-    "%": "share", "prosent": "share", "percent": "share", "per cent": "share",
-    "plasser": "place", "plassar": "place", "places": "place", "deltakere": "person", "deltakarar": "person",
-}  # fmt: skip
+UNITS = {w: unit for unit, ws in mapping("answer_types", "units").items() for w in ws}
 _QUANTITY = re.compile(
     r"(?<![\w.,])(\d+(?:[ \u00a0.]\d{3})*(?:[.,]\d+)?)(?![\w])\s*(%|[a-zæøå]+)?", re.I
 )
-NEGATIONS = frozenset("ikke ikkje aldri ingen inga intet ingenting not never no none without uten utan".split())
-_CLAUSE = re.compile(r"[.;:!?\n•]+|,\s+|\s+(?:men|but|og|and|som|that|which|who|der|hvor|where)\s+", re.I)
+NEGATIONS = frozenset(words_of("answer_types", "negations"))
+_CLAUSE = re.compile(r"[.;:!?\n•]+|,\s+|\s+(?:" + alternatives("answer_types", "clause_joins") + r")\s+", re.I)
 
 
 def with_digits(text: str) -> str:

@@ -6,23 +6,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-COUNTIES = [
-    "Østfold",
-    "Akershus",
-    "Buskerud",
-    "Innlandet",
-    "Vestfold",
-    "Telemark",
-    "Agder",
-    "Rogaland",
-    "Vestland",
-    "Møre og Romsdal",
-    "Trøndelag",
-    "Nordland",
-    "Troms",
-    "Finnmark",
-    "Oslo",
-]
+from ingest.lexicon import words
+
+COUNTIES = list(words("synthetic", "counties"))
 PROGRAMMES = [
     ("Aktiv mot læreplass", "ungdom under 24 år som har gjennomført Vg1 og Vg2 yrkesfag uten å få læreplass"),
     ("YrkesKomp", "innvandrere med lite skolebakgrunn som ikke har rett til videregående opplæring"),
@@ -35,68 +21,9 @@ PROGRAMMES = [
     ("Norskopplæring på arbeidsplassen", "ansatte med behov for bedre norskferdigheter"),
     ("Oppfølging av lærekandidater", "lærekandidater med behov for tett oppfølging fra 16 år"),
 ]
-FIRST = [
-    "Anne",
-    "Kari",
-    "Ingrid",
-    "Marte",
-    "Silje",
-    "Ola",
-    "Per",
-    "Lars",
-    "Jon",
-    "Erik",
-    "Hilde",
-    "Trond",
-    "Nina",
-    "Geir",
-    "Tone",
-    "Espen",
-    "Berit",
-    "Kjell",
-    "Randi",
-    "Sindre",
-    "Astrid",
-    "Håkon",
-    "Solveig",
-    "Vidar",
-]
-LAST = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Bakken",
-    "Strand",
-    "Lunde",
-    "Moen",
-    "Solberg",
-    "Dahl",
-    "Eide",
-]
-MONTHS = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-]
+FIRST = list(words("synthetic", "first_names"))
+LAST = list(words("synthetic", "last_names"))
+MONTHS = list(words("dates", "months"))
 NAV_DUTIES = [
     "Gi relevant informasjon til NAV-kontorene om samarbeidet med fylkeskommunen.",
     "Sende over årlig oppdatert oversikt over NAV-kontakter til fylkeskommunen.",

@@ -4,26 +4,20 @@ agreement's validity, in the CLI (JSON and text) and in Slack (`/avtale kontakt`
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from avtalebot.directory import contact_directory
-from avtalebot.settings import Settings
-from avtalebot.sync import Syncer
 from ingest.pipeline import parse_bytes, parse_file
-from tests.conftest import ROOT
+from tests.agreements import AGREEMENTS, ROGALAND
+from tests.agreements import ingest_agreements as _ingest
 from tests.fakes import HashEmbeddings
 from tests.slack_fake import command_body
 from tests.slack_harness import Bot, bot_settings
-from vectorstore.snapshots import Layout
 
-AGREEMENTS = ROOT / "eval" / "agreements"
-ROGALAND = ["a02_rogaland-samarbeidsavtale-2021-2024.pdf", "a09_rogaland-samarbeidsavtale-2025-2027.html"]
 AS_OF = date(2026, 11, 22)
 
 
@@ -79,16 +73,6 @@ def test_same_name_with_different_addresses_stays_two_people():
     )
     entries = _directory([a, b], "ola")
     assert sorted(e.email for e in entries) == ["ola.nordmann@nav.no", "ola.nordmann@skole.no"]
-
-
-def _ingest(tmp_path: Path, files: list[str]) -> Path:
-    folder, data = tmp_path / "agreements", tmp_path / "data"
-    folder.mkdir()
-    for f in files:
-        shutil.copy(AGREEMENTS / f, folder / f)
-    report = Syncer(Settings(data_dir=data, embedder="hash"), Layout(data), HashEmbeddings()).sync([folder])
-    assert report.ok
-    return data
 
 
 def test_contacts_command_json_and_text(tmp_path):

@@ -13,9 +13,9 @@ import time
 import pytest
 
 from bot.escape import escape_markdown
+from tests.llm_fake import NAME, FakeOpenAI, Q, passage_with
 from tests.slack_fake import mention
 from tests.slack_harness import Bot, bot_settings
-from tests.test_llm import NAME, FakeOpenAI, Q, passage_with
 
 pytestmark = pytest.mark.integration
 OUT_OF_SCOPE = "Hvor mange heiser har Oslo rådhus?"

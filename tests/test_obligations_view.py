@@ -8,10 +8,11 @@ import subprocess
 import sys
 
 from avtalebot.obligations import AgreementDuties, Duty, diff
+from tests.agreements import ROGALAND
+from tests.agreements import ingest_agreements as _ingest
 from tests.fakes import HashEmbeddings
 from tests.slack_fake import command_body
 from tests.slack_harness import Bot, bot_settings
-from tests.test_directory import ROGALAND, _ingest
 
 
 def _run(data, *args: str) -> str:

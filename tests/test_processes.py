@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
@@ -17,6 +16,7 @@ from avtalebot.settings import Settings
 from avtalebot.sync import Syncer
 from avtalebot.wiring import build_app
 from tests.conftest import CORPUS, DEV, free_port
+from tests.servers import wait_health as _wait_health
 from tests.slack_fake import FakeSlack, event_body, mention, post, sign
 from vectorstore.reader import read_chunks
 from vectorstore.snapshots import Layout, read_pointer, stale_builds
@@ -161,17 +161,6 @@ def test_fifty_concurrent_questions_during_reindexes(e5_data, e5_embedder, tmp_p
     for a in results:
         if a.citations:  # every citation of an answer comes from the one snapshot it was answered from
             assert {c.chunk_id for c in a.citations if c.chunk_id} <= chunk_sets[a.snapshot]
-
-
-def _wait_health(port: int, timeout: float = 90) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("bot did not start")
 
 
 def _ask_bot(port: int, fake: FakeSlack, question: str, ts: str) -> str:

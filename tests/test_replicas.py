@@ -16,8 +16,8 @@ import time
 import pytest
 
 from tests.conftest import CORPUS, free_port
+from tests.servers import wait_health as _wait_health
 from tests.slack_fake import FakeSlack, action_body, event_body, feedback_value, mention, post, sign
-from tests.test_processes import _wait_health
 
 pytestmark = pytest.mark.integration
 SECRET = "s3cret-replicas"

@@ -1,7 +1,7 @@
 """Document metadata by rule: parties, signing date, validity as stated, what it replaces, contacts.
 
 The rules are measured against a labelled set written from the documents (tests/data/
-metadata_labels.json, see tests/test_metadata_labels.py), not tuned to any one document.
+metadata_labels.json, see tests/unit/test_metadata_labels.py), not tuned to any one document.
 """
 
 from __future__ import annotations

@@ -157,3 +157,14 @@ def e5_data(tmp_path, e5_index, e5_embedder) -> Path:
     report = Syncer(Settings(data_dir=data), Layout(data), e5_embedder).sync([CORPUS])
     assert report.ok and report.embedded == 0
     return data
+
+
+def pytest_collection_modifyitems(config, items):
+    """The folder says the tier: everything under tests/integration/ is an integration test (real
+    embedder, real servers, subprocesses), nothing under tests/unit/ may be."""
+    for item in items:
+        tier = Path(str(item.fspath)).resolve().relative_to(Path(__file__).resolve().parent).parts[0]
+        if tier == "integration":
+            item.add_marker(pytest.mark.integration)
+        elif item.get_closest_marker("integration") is not None:
+            raise pytest.UsageError(f"{item.nodeid} is marked integration but lives under tests/unit/")

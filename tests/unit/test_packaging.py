@@ -1,11 +1,10 @@
 """Deployment files parse and say what the code expects."""
 
 import json
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_slack_manifest_has_the_scopes_and_events_the_bot_uses():

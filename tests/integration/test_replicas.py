@@ -1,7 +1,7 @@
 """Two real bot processes in HTTP mode behind one load balancer's worth of traffic: one Chroma
 server, one PostgreSQL database (AVTALEBOT_DATABASE_URL). Slack delivers the same signed event to
 both and retries it; exactly one answer must reach the channel, and a vote given through one
-process must be exported by another (issue 29)."""
+process must be exported by another."""
 
 from __future__ import annotations
 

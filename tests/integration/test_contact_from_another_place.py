@@ -1,4 +1,4 @@
-"""Issue 11 item 10: a contact from a document about another place (here a superseded Viken
+"""A contact from a document about another place (here a superseded Viken
 agreement) must not lead the answer to 'who is the contact for X in Oslo'. Black-box through the CLI."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from avtalebot.answer.query import analyse
 from avtalebot.answer.scorer import SHIPPED, Scorer, ScorerParams, load_scorer
 from avtalebot.cli.commands import format_answer
 from ingest.text import content_terms, detect_lang
-from tests.conftest import word_scorer_params
+from tests.conftest import ROOT, word_scorer_params
 from vectorstore.retriever import LiveIndex, fuse
 from vectorstore.snapshots import Layout
 
@@ -271,9 +271,8 @@ def test_every_labelled_question_reads_in_its_language():
     questions, and all but a few of NorQuAD's 3,574 (those naming an English term in lower case,
     "Hva er groove metal?")."""
     import json
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1] / "eval"
+    root = ROOT / "eval"
     wrong = {}
     for name in ("dev.jsonl", "agreements_a.jsonl", "agreements_b.jsonl", "norquad_train/questions.jsonl"):
         rows = [json.loads(line) for line in (root / name).read_text(encoding="utf-8").splitlines() if line]

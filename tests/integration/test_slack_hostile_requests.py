@@ -1,4 +1,5 @@
-"""Slack defects found by a hostile probe (issue 11 items 6-9); each test failed before its fix."""
+"""Hostile requests to the Slack bot: bad bodies refused before parsing, a replayed slash command
+answered once, file names escaped, a download redirected to another host refused."""
 
 from __future__ import annotations
 

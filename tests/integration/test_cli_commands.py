@@ -1,5 +1,5 @@
 """Every command the README documents, run end to end as a user would (real e5, real Chroma).
-Issue 11 item 2: `avtalebot feedback export` crashed because no test ran it."""
+A command no test runs is a command that can crash unnoticed (`feedback export` once did)."""
 
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ import pytest
 from avtalebot.answer.validity import statuses
 from ingest.dates import parse_date
 from ingest.pipeline import parse_file
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-LABELS = json.loads((Path(__file__).parent / "data" / "metadata_labels.json").read_text(encoding="utf-8"))
+LABELS = json.loads((ROOT / "tests" / "data" / "metadata_labels.json").read_text(encoding="utf-8"))
 
 
 def _path(source: str) -> Path:
@@ -175,7 +175,7 @@ def test_replaced_agreement_is_read_but_a_negation_is_not():
     assert extract_metadata("Avtale\n\nHan erstattar ikkje lokale avtalar frå 2019.").replaces_years == ()
 
 
-CONTACTS = json.loads((Path(__file__).parent / "data" / "contacts_labels.json").read_text(encoding="utf-8"))
+CONTACTS = json.loads((ROOT / "tests" / "data" / "contacts_labels.json").read_text(encoding="utf-8"))
 
 
 def test_contacts_meet_the_targets(parsed):
@@ -209,7 +209,7 @@ def test_contacts_meet_the_targets(parsed):
 
 
 OBLIGATIONS = json.loads(
-    (Path(__file__).parent / "data" / "obligations_labels.json").read_text(encoding="utf-8")
+    (ROOT / "tests" / "data" / "obligations_labels.json").read_text(encoding="utf-8")
 )
 
 

@@ -5,12 +5,12 @@ validity — a contact found only in an expired or superseded agreement may have
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from avtalebot.answer.validity import statuses
-from avtalebot.types import Contact, DocMeta
+from avtalebot.types import Contact, DocRecord
 
 CURRENT = ("in_force", "not_yet_in_force", "unknown")
 
@@ -50,7 +50,7 @@ class DirectoryEntry:
 
 
 def contact_directory(
-    docs: dict[str, dict],
+    docs: Mapping[str, DocRecord],
     *,
     text_of: Callable[[str], str],
     chunk_id_at: Callable[[str, int], str],
@@ -62,9 +62,9 @@ def contact_directory(
     file name or parties of a source), current contacts first. Without `mentioned`, only people
     listed with an e-mail address or phone number."""
     state = statuses(docs, as_of)
-    found: list[tuple[Contact, ContactSource, dict]] = []
-    for doc_id, doc in sorted(docs.items(), key=lambda kv: kv[1]["source"]):
-        meta = DocMeta.from_dict(doc["meta"])
+    found: list[tuple[Contact, ContactSource, DocRecord]] = []
+    for doc_id, doc in sorted(docs.items(), key=lambda kv: kv[1].source):
+        meta = doc.meta
         text = None
         status, by = state.get(doc_id, ("unknown", None))
         for c in meta.contacts:
@@ -72,10 +72,10 @@ def contact_directory(
                 continue
             text = text if text is not None else text_of(doc_id)
             src = ContactSource(
-                source=doc["source"],
-                title=doc.get("title", ""),
+                source=doc.source,
+                title=doc.title,
                 status=status,
-                superseded_by=docs.get(by, {}).get("source") if by else None,
+                superseded_by=newer.source if by and (newer := docs.get(by)) else None,
                 chunk_id=chunk_id_at(doc_id, c.start),
                 start=c.start,
                 end=c.end,
@@ -88,7 +88,7 @@ def contact_directory(
     return sorted(hits, key=lambda e: (not e.current, e.name.casefold()))
 
 
-def _people(found: list[tuple[Contact, ContactSource, dict]]) -> Iterable[list]:
+def _people(found: list[tuple[Contact, ContactSource, DocRecord]]) -> Iterable[list]:
     """Group by name; within a name, different e-mail addresses are different people, and a listing
     without an address joins the one address the name has, if it has exactly one."""
     by_name: dict[str, list] = {}
@@ -126,7 +126,7 @@ def _entry(items: list) -> tuple[DirectoryEntry, str]:
     hay = " ".join(
         [entry.name, *(c.role for c, _, _ in items), *(c.organisation for c, _, _ in items), entry.email]
         + [f"{s.title} {s.source}" for _, s, _ in items]
-        + [" ".join(DocMeta.from_dict(d["meta"]).parties) for _, _, d in items]
+        + [" ".join(d.meta.parties) for _, _, d in items]
     )
     return entry, " ".join(query_words(hay))
 

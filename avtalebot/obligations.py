@@ -5,13 +5,13 @@ agreement (added, removed, changed)."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from avtalebot.answer.validity import statuses
 from avtalebot.directory import CURRENT, query_words
-from avtalebot.types import DocMeta
+from avtalebot.types import DocRecord
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Change:
 
 
 def agreement_duties(
-    docs: dict[str, dict],
+    docs: Mapping[str, DocRecord],
     *,
     chunk_id_at: Callable[[str, int], str],
     as_of: date,
@@ -62,28 +62,28 @@ def agreement_duties(
     `current_only`, agreements expired or superseded on `as_of` are left out."""
     state = statuses(docs, as_of)
     out = []
-    for doc_id, doc in sorted(docs.items(), key=lambda kv: kv[1]["source"]):
-        meta = DocMeta.from_dict(doc["meta"])
+    for doc_id, doc in sorted(docs.items(), key=lambda kv: kv[1].source):
+        meta = doc.meta
         status, newer = state.get(doc_id, ("unknown", ""))
-        hay = set(query_words(" ".join([doc.get("title", ""), doc["source"], *meta.parties])))
+        hay = set(query_words(" ".join([doc.title, doc.source, *meta.parties])))
         if not meta.obligations or (current_only and status not in CURRENT):
             continue
         if not all(w in hay for w in query_words(where)):
             continue
         entry = AgreementDuties(
-            doc_id, doc["source"], doc.get("title", ""), status, docs.get(newer, {}).get("source")
+            doc_id, doc.source, doc.title, status, successor.source if (successor := docs.get(newer)) else None
         )
         for o in meta.obligations:
             if party and not all(w in query_words(o.party) for w in query_words(party)):
                 continue
-            duty = Duty(doc["source"], o.party, o.text, o.start, o.end, chunk_id_at(doc_id, o.start), status)
+            duty = Duty(doc.source, o.party, o.text, o.start, o.end, chunk_id_at(doc_id, o.start), status)
             entry.by_party.setdefault(o.party, []).append(duty)
         if entry.by_party:
             out.append(entry)
     return out
 
 
-def version_pairs(docs: dict[str, dict], as_of: date) -> list[tuple[str, str]]:
+def version_pairs(docs: Mapping[str, DocRecord], as_of: date) -> list[tuple[str, str]]:
     """(older, newer) doc ids: each superseded agreement and the one that replaced it."""
     return sorted(
         (d, newer) for d, (status, newer) in statuses(docs, as_of).items() if status == "superseded" and newer

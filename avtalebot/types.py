@@ -1,5 +1,5 @@
 """What answering produces: an answer with its citations. The document types it is built from
-are ingest's (re-exported here for the layers above)."""
+are ingest's, and the index's record of a document (re-exported here for the layers above)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from dataclasses import KW_ONLY, asdict, dataclass
 from typing import Any
 
 from ingest.types import JOINT, Chunk, Contact, DocMeta, Obligation, ParsedDocument
+from vectorstore.records import DocRecord
 
-__all__ = ["JOINT", "Answer", "Chunk", "Citation", "Contact", "DocMeta", "Obligation", "ParsedDocument"]
+__all__ = [
+    "JOINT", "Answer", "Chunk", "Citation", "Contact", "DocMeta", "DocRecord", "Obligation", "ParsedDocument",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import threading
 from datetime import date
 
 from avtalebot.answer.validity import statuses
-from avtalebot.types import DocMeta
 from bot.escape import truncate
 from bot.labels import bot_items, bot_label
 from ingest.gazetteer import county_name
@@ -71,7 +70,7 @@ class Assistant:
         for doc_id in sorted(docs):
             if state[doc_id][0] != "in_force":
                 continue
-            for party in DocMeta.from_dict(docs[doc_id]["meta"]).parties:
+            for party in docs[doc_id].meta.parties:
                 if county := county_name(party):
                     return county
         return None

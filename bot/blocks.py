@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from avtalebot.answer.labels import label
-from avtalebot.types import Answer, Citation, DocMeta
+from avtalebot.types import Answer, Citation, DocRecord
 from bot.escape import escape_mrkdwn, plain, split_text, truncate
 from bot.labels import bot_label
 
@@ -171,7 +171,7 @@ def _surrounding(text: str, start: int, end: int, budget: int = 1800) -> tuple[s
     return before, quote, after
 
 
-def source_view(c: Citation, doc: dict | None, text: str, lang: str, validity_note: str) -> dict:
+def source_view(c: Citation, doc: DocRecord | None, text: str, lang: str, validity_note: str) -> dict:
     """The 'Vis kilde' modal: the passage highlighted inside its paragraph, and the document's metadata."""
     blocks: list[dict] = [{"type": "header", "text": plain(truncate(c.title, 150))}]
     if doc is not None and c.end > c.start and text[c.start : c.end]:
@@ -193,7 +193,7 @@ def source_view(c: Citation, doc: dict | None, text: str, lang: str, validity_no
     if c.section and c.section != c.title:
         fields.append((label(lang, "section").capitalize(), c.section))
     if doc is not None:
-        meta = DocMeta.from_dict(doc["meta"])
+        meta = doc.meta
         if meta.parties:
             fields.append((label(lang, "parties"), ", ".join(meta.parties)))
         if meta.signed_date:

@@ -4,19 +4,21 @@ Titles and file names come from documents, so they only ever go into plain_text.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from avtalebot.answer.labels import label
 from avtalebot.answer.validity import statuses
 from avtalebot.sync_log import read_last_sync
+from avtalebot.types import DocRecord
 from bot.escape import plain, truncate
 from bot.labels import bot_label
 
 MAX_DOCS = 30  # listed by name; Slack allows 100 blocks in a Home view
 
 
-def home_view(docs: dict[str, dict] | None, *, lang: str, last_sync: dict | None, admin: bool) -> dict:
+def home_view(docs: Mapping[str, DocRecord] | None, *, lang: str, last_sync: dict | None, admin: bool) -> dict:
     def text(s: str) -> dict:
         return {"type": "section", "text": plain(s)}
 
@@ -36,9 +38,9 @@ def home_view(docs: dict[str, dict] | None, *, lang: str, last_sync: dict | None
             in_force=counts["in_force"], expired=counts["expired"], superseded=counts["superseded"], other=other,
         )))  # fmt: skip
         order = {"in_force": 0, "not_yet_in_force": 1, "unknown": 2, "expired": 3, "superseded": 4}
-        ranked = sorted(docs, key=lambda d: (order.get(state[d][0], 5), docs[d].get("title") or docs[d]["source"]))
+        ranked = sorted(docs, key=lambda d: (order.get(state[d][0], 5), docs[d].title or docs[d].source))
         lines = [
-            f"• {truncate(docs[d].get('title') or docs[d]['source'], 120)} – {_status(lang, state[d][0])}"
+            f"• {truncate(docs[d].title or docs[d].source, 120)} – {_status(lang, state[d][0])}"
             for d in ranked[:MAX_DOCS]
         ]
         if len(ranked) > MAX_DOCS:

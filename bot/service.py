@@ -12,7 +12,7 @@ from avtalebot.answer.validity import status_of, validity_note
 from avtalebot.directory import CURRENT, DirectoryEntry, contact_directory
 from avtalebot.feedback import FeedbackStore
 from avtalebot.obligations import AgreementDuties, agreement_duties
-from avtalebot.types import Answer, DocMeta
+from avtalebot.types import Answer, DocRecord
 from bot.assistant import Assistant
 from bot.blocks import answer_blocks, fallback_text, split_messages
 from bot.labels import bot_label
@@ -62,11 +62,11 @@ class BotService:
         for c in answer.citations:  # the answerer already marked expired / superseded citations
             doc = index.docs.get(c.doc_id)
             if doc:
-                meta = DocMeta.from_dict(doc["meta"])
+                meta = doc.meta
                 notes[c.n] = validity_note(meta, answer.lang, c.status or status_of(meta, date.today()))
         return notes
 
-    def source_document(self, doc_id: str) -> tuple[dict | None, str]:
+    def source_document(self, doc_id: str) -> tuple[DocRecord | None, str]:
         """The document record and its cleaned text, for the 'Vis kilde' modal."""
         try:
             index = self._live.retriever().index

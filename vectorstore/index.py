@@ -25,6 +25,7 @@ from vectorstore.errors import EmbedderMismatchError, IndexCorruptError
 from vectorstore.integrity import checksums, database_problems, problems
 from vectorstore.keyword import KeywordBuilder, KeywordIndex
 from vectorstore.reader import read_chunk_table, read_manifest, read_settings
+from vectorstore.records import DocRecord, records_of
 from vectorstore.snapshots import (
     Layout,
     collection_name,
@@ -58,7 +59,7 @@ class LoadedIndex:
     """One snapshot, opened read-only: never changes under a reader."""
 
     snapshot_id: str
-    docs: Mapping[str, dict]
+    docs: Mapping[str, DocRecord]
     chunks: ChunkTable
     keyword: KeywordIndex
     dense: DenseIndex
@@ -298,7 +299,7 @@ def _open(
         )
     return LoadedIndex(
         snapshot_id=snapshot_id,
-        docs=texts.records() if records else old_docs,
+        docs=texts.records() if records else records_of(old_docs),
         chunks=chunks,
         keyword=KeywordIndex.load(path / "bm25"),
         dense=dense,

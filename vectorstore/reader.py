@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.types import Chunk
 from vectorstore.chunktable import ChunkTable
+from vectorstore.records import DocRecord, records_of
 from vectorstore.snapshots import Layout, require_pointer
 from vectorstore.texts import TextStore
 
@@ -15,7 +16,7 @@ from vectorstore.texts import TextStore
 @dataclass
 class SnapshotDocuments:
     snapshot_id: str
-    docs: dict[str, dict]
+    docs: dict[str, DocRecord]
     chunks: ChunkTable
     texts: TextStore
 
@@ -65,7 +66,7 @@ def open_documents(layout: Layout) -> SnapshotDocuments:
     snapshot_id = require_pointer(layout)
     return SnapshotDocuments(
         snapshot_id=snapshot_id,
-        docs=read_manifest(layout, snapshot_id)["docs"],
+        docs=records_of(read_manifest(layout, snapshot_id)["docs"]),
         chunks=read_chunk_table(layout, snapshot_id),
         texts=TextStore(layout.snapshot(snapshot_id) / "texts.sqlite"),
     )

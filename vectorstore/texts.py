@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from vectorstore.records import DocRecord
+
 
 def write_texts(
     path: Path, items: Iterable[tuple[str, str]], records: Iterable[tuple[str, dict]] | None = None
@@ -57,8 +59,8 @@ class TextStore:
             self._db.close()
 
 
-class DocRecords(Mapping[str, dict]):
-    """Read-only doc id -> document record, parsed when asked for (the last 256 kept). Iterating
+class DocRecords(Mapping[str, DocRecord]):
+    """Read-only doc id -> document record (a DocRecord), parsed when asked for (the last 256 kept). Iterating
     reads one record at a time, so a pass over every document never holds them all. Reads through
     its TextStore's connection, which closing the store closes."""
 
@@ -68,11 +70,11 @@ class DocRecords(Mapping[str, dict]):
         self._known = frozenset(self._ids)
         self._get = lru_cache(maxsize=256)(self._read)
 
-    def _read(self, doc_id: str) -> dict | None:
+    def _read(self, doc_id: str) -> DocRecord | None:
         row = self._store.rows("SELECT record FROM docs WHERE doc_id=?", (doc_id,))
-        return json.loads(row[0][0]) if row else None
+        return DocRecord.from_dict(json.loads(row[0][0])) if row else None
 
-    def __getitem__(self, doc_id: str) -> dict:
+    def __getitem__(self, doc_id: str) -> DocRecord:
         record = self._get(doc_id)
         if record is None:
             raise KeyError(doc_id)

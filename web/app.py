@@ -19,7 +19,6 @@ from avtalebot.answer.validity import statuses
 from avtalebot.feedback import FeedbackStore
 from avtalebot.status import document_rows
 from avtalebot.sync_log import read_last_sync
-from avtalebot.types import DocMeta
 from web.auth import COOKIE, SESSION_S, Auth
 from web.labels import WEB_LABELS, pick_lang
 
@@ -153,7 +152,7 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
         state = statuses(index.docs, date.today())
         status, newer = state.get(doc_id, ("unknown", ""))
         older = [index.docs[d] for d, (_, n) in state.items() if n == doc_id]
-        meta = DocMeta.from_dict(doc["meta"])
+        meta = doc.meta
         return page(
             request, "doc.html", user, doc=doc, meta=meta, status=status,
             newer=index.docs.get(newer), older=older, before=text[:start], hit=text[start:end],
@@ -165,12 +164,12 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
         if user_of(request) is None:
             return login_first(request)
         doc = live.retriever().index.docs.get(doc_id)
-        path = Path(doc["path"]) if doc and doc.get("path") else None
-        if path is None or not path.is_file() or _sha256(path) != doc["content_hash"]:
+        path = Path(doc.path) if doc and doc.path else None
+        if doc is None or path is None or not path.is_file() or _sha256(path) != doc.content_hash:
             return PlainTextResponse(
                 "the original file is no longer where it was indexed from", status_code=404
             )
-        return FileResponse(path, filename=doc["source"])
+        return FileResponse(path, filename=doc.source)
 
     @app.get("/documents", response_class=HTMLResponse)
     def documents(request: Request):
@@ -181,7 +180,7 @@ def create_app(*, answerer, live, layout, store: FeedbackStore, auth: Auth) -> F
             rows, snapshot_id = document_rows(layout, date.today())
         except Exception:  # no index yet
             rows, snapshot_id = [], None
-        by_source = {d["source"]: d_id for d_id, d in live.retriever().index.docs.items()} if rows else {}
+        by_source = {d.source: d_id for d_id, d in live.retriever().index.docs.items()} if rows else {}
         return page(
             request, "documents.html", user, rows=rows, snapshot_id=snapshot_id, ids=by_source,
             last=read_last_sync(layout.root),

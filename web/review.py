@@ -100,7 +100,7 @@ def _passage(answer, cited: str, link: str, live) -> dict | None:
     if not 0 <= start < end <= len(text):
         return None
     return {
-        "source": doc["source"],
+        "source": doc.source,
         "doc_id": m.group(1),
         "start": start,
         "end": end,

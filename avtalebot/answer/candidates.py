@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from avtalebot.answer.facts import describe_contact, validity_line
 from avtalebot.answer.labels import label
-from avtalebot.types import Chunk, DocMeta
+from avtalebot.types import Chunk
 from ingest.units import Unit, list_items, units_of
 from vectorstore.index import LoadedIndex
 from vectorstore.retriever import Hit
@@ -132,7 +132,7 @@ def _source_unit(index: LoadedIndex, doc_id: str, start: int, end: int) -> tuple
 
 def fact_candidates(index: LoadedIndex, doc_id: str, lang: str, rank: dict[str, int]) -> list[Candidate]:
     """Facts from a document's metadata, each quoting the passage it was extracted from."""
-    meta = DocMeta.from_dict(index.docs[doc_id]["meta"])
+    meta = index.docs[doc_id].meta
     text = index.doc_text(doc_id)
     facts: list[tuple[str, str, int, int, bool]] = [
         ("contact", describe_contact(c, lang), c.start, c.end, c.signed) for c in meta.contacts

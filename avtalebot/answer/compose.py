@@ -8,12 +8,14 @@ never exceeds MAX_ANSWER characters; a quote never exceeds MAX_QUOTE.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.decide import Decision
 from avtalebot.answer.facts import validity_line
 from avtalebot.answer.labels import label
 from avtalebot.answer.validity import NOT_IN_FORCE, status_word
-from avtalebot.types import Answer, Citation, DocMeta
+from avtalebot.types import Answer, Citation, DocRecord
 from vectorstore.index import LoadedIndex
 
 MAX_ANSWER = 1200
@@ -58,8 +60,8 @@ class Citations:
             self.items.append(
                 Citation(
                     n=len(self.items) + 1,
-                    source=doc["source"],
-                    title=doc["title"],
+                    source=doc.source,
+                    title=doc.title,
                     section=c.chunk.section,
                     chunk_id=c.chunk.chunk_id,
                     quote=clip(self._index.doc_text(c.doc_id)[c.start : end], MAX_QUOTE),
@@ -68,7 +70,7 @@ class Citations:
                     start=c.start,
                     end=end,
                     status=state if state in NOT_IN_FORCE else "",
-                    scanned=bool(doc["meta"].get("ocr_pages")),
+                    scanned=bool(doc.meta.ocr_pages),
                 )
             )
             self._by_span[key] = len(self.items)
@@ -107,12 +109,13 @@ def compose(
     return Answer(text, tuple(cites.items), False, decision.tentative, lang=lang, snapshot=index.snapshot_id)
 
 
-def status_notes(citations: list[Citation], docs: dict[str, dict], status, lang: str) -> list[str]:
+def status_notes(citations: list[Citation], docs: Mapping[str, DocRecord], status, lang: str) -> list[str]:
     """Notes under an answer: a cited document that addresses a language model (a warning, first),
     one no longer in force (its status and validity or its successor)."""
     notes, done = [], set()
     for c in citations:
-        phrases = docs.get(c.doc_id, {}).get("meta", {}).get("addressed_to_model") or ()
+        doc = docs.get(c.doc_id)
+        phrases = doc.meta.addressed_to_model if doc is not None else ()
         if phrases and ("model", c.doc_id) not in done:
             done.add(("model", c.doc_id))
             marks = "".join(f"[{x.n}]" for x in citations if x.doc_id == c.doc_id)
@@ -125,9 +128,9 @@ def status_notes(citations: list[Citation], docs: dict[str, dict], status, lang:
         detail = ""
         newer = status.get(c.doc_id, ("", ""))[1]
         if c.status == "superseded" and newer in docs:
-            detail = f" → {docs[newer]['title']} ({docs[newer]['source']})"
+            detail = f" → {docs[newer].title} ({docs[newer].source})"
         elif c.status == "expired":
-            detail = f" ({validity_line(DocMeta.from_dict(docs[c.doc_id]['meta']), lang).rstrip('.')})"
+            detail = f" ({validity_line(docs[c.doc_id].meta, lang).rstrip('.')})"
         notes.append(f"⚠ {marks} {status_word(c.status, lang)}{detail}")
     return notes
 
@@ -138,5 +141,5 @@ def decline(lang: str, nearest: Candidate | None, index: LoadedIndex, missing: l
     if nearest is not None:
         doc = index.docs[nearest.doc_id]
         what = ", ".join(f"«{w}»" for w in missing[:3]) or label(lang, "this_question")
-        text += "\n\n" + label(lang, "nearest").format(title=doc["title"], source=doc["source"], what=what)
+        text += "\n\n" + label(lang, "nearest").format(title=doc.title, source=doc.source, what=what)
     return Answer(text, (), True, lang=lang, snapshot=index.snapshot_id)

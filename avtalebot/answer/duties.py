@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from avtalebot.answer.candidates import Candidate
 from avtalebot.answer.compose import MAX_ANSWER, Citations, clip, status_notes
-from avtalebot.types import JOINT, Answer, DocMeta, Obligation
+from avtalebot.types import JOINT, Answer, Obligation
 from ingest.text import words
 
 _GENERIC = {"fylkeskommunen": "fylkeskommune", "nav": "nav", "kommunen": "kommune", "county": "fylkeskommune"}
@@ -29,7 +29,7 @@ def duty_answer(
     docs = list(dict.fromkeys(c.doc_id for c in ranked))[:DOCS_LOOKED_AT]
     best: tuple[int, str, str] | None = None
     for doc_id in docs:
-        meta = DocMeta.from_dict(index.docs[doc_id]["meta"])
+        meta = index.docs[doc_id].meta
         for party in dict.fromkeys(o.party for o in meta.obligations if o.party != JOINT):
             score = _named(party, qwords)
             if score and (best is None or score > best[0]):
@@ -37,7 +37,7 @@ def duty_answer(
     if best is None:
         return None
     _, doc_id, party = best
-    duties = [o for o in DocMeta.from_dict(index.docs[doc_id]["meta"]).obligations if o.party == party]
+    duties = [o for o in index.docs[doc_id].meta.obligations if o.party == party]
     return _compose(duties, doc_id, party, ranked, index, status, lang)
 
 

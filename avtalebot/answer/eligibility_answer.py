@@ -12,7 +12,7 @@ from avtalebot.answer.eligibility import Verdict, age_detail, find_rule
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.labels import label
 from avtalebot.answer.situation import Situation
-from avtalebot.types import Answer, DocMeta
+from avtalebot.types import Answer
 
 
 def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
@@ -23,7 +23,7 @@ def eligibility_answer(prep, scores: np.ndarray, s: Situation) -> Answer | None:
     order = [int(i) for i in np.argsort(-scores) if place_ok[i]]
     terms = set(prep.query.stems)
     def duties(doc_id: str) -> list:
-        return list(DocMeta.from_dict(prep.index.docs[doc_id]["meta"]).obligations)
+        return list(prep.index.docs[doc_id].meta.obligations)
 
     verdict = find_rule([cands[i] for i in order], prep.index.doc_text, s, terms, prep.status, duties)
     lang = prep.lang

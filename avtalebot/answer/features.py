@@ -31,6 +31,7 @@ from avtalebot.answer.lexical import (
 )
 from avtalebot.answer.query import PARTIES, WANTS, Query
 from avtalebot.answer.validity import NOT_IN_FORCE
+from avtalebot.types import DocRecord
 from ingest.headings import heading_at
 from vectorstore.index import LoadedIndex
 
@@ -80,12 +81,12 @@ GROUPS = {
 FEATURES = [f for group in GROUPS.values() for f in group]
 
 
-def doc_years(doc: dict, text: str) -> set[str]:
+def doc_years(doc: DocRecord, text: str) -> set[str]:
     """The years a document is about: in its title and opening lines, and its validity period."""
-    years = set(_YEAR.findall(f"{doc['title']} {text[:400]}"))
-    meta = doc["meta"]
-    if meta.get("valid_from") and meta.get("valid_to"):
-        years |= {str(y) for y in range(int(meta["valid_from"][:4]), int(meta["valid_to"][:4]) + 1)}
+    years = set(_YEAR.findall(f"{doc.title} {text[:400]}"))
+    meta = doc.meta
+    if meta.valid_from and meta.valid_to:
+        years |= {str(y) for y in range(int(meta.valid_from[:4]), int(meta.valid_to[:4]) + 1)}
     return years
 
 
@@ -114,7 +115,7 @@ def doc_infos(
             place_miss=bool(places) and not any(p in text for p in places),
             year_hit=bool(years) and in_doc == years,
             year_miss=bool(years) and not in_doc,
-            context=terms_of(f"{doc['title']} {' '.join(doc['meta'].get('parties', []))}"),
+            context=terms_of(f"{doc.title} {' '.join(doc.meta.parties)}"),
         )
     return out
 

@@ -166,7 +166,8 @@ def top_passages(prep, extractive: Answer) -> dict[int, object]:
     read its instructions as ours."""
 
     def safe(chunk) -> bool:
-        return not prep.index.docs.get(chunk.doc_id, {}).get("meta", {}).get("addressed_to_model")
+        doc = prep.index.docs.get(chunk.doc_id)
+        return doc is not None and not doc.raw_meta.get("addressed_to_model")
 
     ranked = sorted(
         {c.chunk.chunk_id: c for c in prep.pool.candidates if c.rank is not None and safe(c.chunk)}.values(),
@@ -185,7 +186,7 @@ def top_passages(prep, extractive: Answer) -> dict[int, object]:
 def _passage_text(n: int, chunk, prep) -> str:
     doc = prep.index.docs[chunk.doc_id]
     state = prep.status.get(chunk.doc_id, ("unknown", ""))[0]
-    return f"[{n}] {doc['title']} — {chunk.section} ({status_word(state, prep.lang)})\n{chunk.text}"
+    return f"[{n}] {doc.title} — {chunk.section} ({status_word(state, prep.lang)})\n{chunk.text}"
 
 
 def _compose(kept, passages: dict, prep, tentative: bool) -> Answer:

@@ -16,7 +16,7 @@ from datetime import date
 
 from avtalebot.answer.facts import format_date
 from avtalebot.answer.labels import label
-from avtalebot.types import DocMeta
+from avtalebot.types import DocMeta, DocRecord
 from ingest.dates import parse_date
 from ingest.gazetteer import DISSOLVED, county_name
 
@@ -97,11 +97,11 @@ def _replaced(metas: dict[str, DocMeta], as_of: date) -> dict[str, str]:
     return out
 
 
-def statuses(docs: Mapping[str, dict], as_of: date) -> dict[str, tuple[str, str]]:
+def statuses(docs: Mapping[str, DocRecord], as_of: date) -> dict[str, tuple[str, str]]:
     """doc_id -> (status, doc_id of the newer agreement or ''). Linear in the number of documents
     (grouped by parties and by county), so it scales to 10k+ documents. Only dates and parties are
     kept per document while it runs (not contacts and obligations: the bot reads records lazily)."""
-    metas = {d: DocMeta.from_dict(_dates_and_parties(r["meta"])) for d, r in docs.items()}
+    metas = {d: DocMeta.from_dict(_dates_and_parties(r.raw_meta)) for d, r in docs.items()}
     own = {d: status_of(m, as_of) for d, m in metas.items()}
     explicit = _replaced(metas, as_of)
     counties = {d: {c for p in m.parties if (c := county_name(p))} for d, m in metas.items()}

@@ -41,7 +41,7 @@ def label_candidates(prep: Prepared, row: dict) -> tuple[np.ndarray, np.ndarray]
         return y, known
     for i, c in enumerate(prep.pool.candidates):
         doc = docs[c.doc_id]
-        if (doc["source"] == source or source in doc.get("aliases", [])) and any(
+        if (doc.source == source or source in doc.aliases) and any(
             a in c.shown.lower() for a in expected
         ):
             if (
@@ -63,7 +63,7 @@ def _group(prep: Prepared, row: dict) -> str:
     if row.get("source"):
         return row["source"]
     order = prep.pool.doc_order
-    return prep.index.docs[order[0]]["source"] if order else "(none)"
+    return prep.index.docs[order[0]].source if order else "(none)"
 
 
 def labelled_examples(

@@ -26,14 +26,13 @@ def verdict_of(answer: str) -> str:
 
 @pytest.mark.integration
 def test_duty_questions_are_answered_from_the_partys_list(agreements_app):
-    from avtalebot.types import DocMeta
 
     index = agreements_app.live.retriever().index
     right, misses = 0, []
     for q in DUTIES:
         answer = agreements_app.answerer.answer(q["q"])
-        doc = next(d for d in index.docs.values() if d["source"] == q["source"])
-        duties = [o.text for o in DocMeta.from_dict(doc["meta"]).obligations if o.party == q["party"]]
+        doc = next(d for d in index.docs.values() if d.source == q["source"])
+        duties = [o.text for o in doc.meta.obligations if o.party == q["party"]]
         cited = answer.citations[0].source if answer.citations else None
         ok = cited == q["source"] and bool(duties) and all(t[:40] in answer.text for t in duties[:3])
         right += ok

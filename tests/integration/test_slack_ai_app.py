@@ -10,7 +10,7 @@ import time
 import pytest
 from slack_sdk import WebClient
 
-from avtalebot.types import Answer
+from avtalebot.types import Answer, DocRecord
 from bot.escape import escape_markdown
 from bot.streaming import AnswerStream
 from ingest.text import detect_lang
@@ -109,7 +109,7 @@ def test_home_tab_lists_what_the_bot_knows_and_the_last_reindex_for_admins(bot, 
 def test_home_tab_shows_a_hostile_document_title_as_plain_text_only():
     from bot.home import home_view
 
-    docs = {"d1": {"source": "x.txt", "title": HOSTILE, "meta": {"parties": ["NAV Agder"]}}}
+    docs = {"d1": DocRecord(doc_id="d1", source="x.txt", title=HOSTILE, raw_meta={"parties": ["NAV Agder"]})}
     view = home_view(docs, lang="nb", last_sync={"failed": [["<!here>.pdf", "<@U1>"]]}, admin=True)
     hostile = [b for b in view["blocks"] if "<!channel>" in json.dumps(b) or "<!here>" in json.dumps(b)]
     assert len(hostile) == 2 and all(b["text"]["type"] == "plain_text" for b in hostile)

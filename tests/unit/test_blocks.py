@@ -1,6 +1,6 @@
 """Block Kit rendering: limits respected, document text never parsed as mrkdwn."""
 
-from avtalebot.types import Answer, Citation
+from avtalebot.types import Answer, Citation, DocRecord
 from bot.blocks import MAX_BLOCKS, answer_blocks, fallback_text, source_view, split_messages
 from bot.escape import escape_mrkdwn, split_text
 
@@ -71,7 +71,7 @@ def test_source_modal_highlights_the_passage_in_its_paragraph():
     text = "Første avsnitt.\n\nFør. Dette er sitatet. Etter.\n\nSiste avsnitt."
     start = text.index("Dette")
     c = Citation(1, "f.txt", "Tittel", "Del", "d:1", "Dette er sitatet.", 0.9, "d", start, start + 17)
-    view = source_view(c, {"meta": {"parties": ["NAV Agder"]}}, text, "nb", "gjeldende")
+    view = source_view(c, DocRecord("d", "f.txt", raw_meta={"parties": ["NAV Agder"]}), text, "nb", "gjeldende")
     section = view["blocks"][1]["elements"][0]["elements"]
     assert [e["text"] for e in section] == ["Før. ", "Dette er sitatet.", " Etter."]
     assert section[1]["style"] == {"bold": True}

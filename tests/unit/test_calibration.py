@@ -29,7 +29,7 @@ def test_labels_mark_expected_strings_in_the_expected_document(answerer, example
         docs = e.prep.index.docs
         for c, y in zip(e.prep.pool.candidates, e.y, strict=True):
             if y:
-                assert docs[c.doc_id]["source"] == e.row["source"]
+                assert docs[c.doc_id].source == e.row["source"]
                 assert any(a.lower() in c.shown.lower() for a in e.row["answer_any"])
     prep = answerer.prepare("Hva er aldersgrensen for Aktiv mot læreplass?")
     y, known = label_candidates(prep, {"source": "000_79bbc97b4693ca02.txt", "answer_any": ["24"]})

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from avtalebot.directory import contact_directory
+from avtalebot.types import DocRecord
 from ingest.pipeline import parse_bytes, parse_file
 from tests.agreements import AGREEMENTS, ROGALAND
 from tests.agreements import ingest_agreements as _ingest
@@ -23,7 +24,7 @@ AS_OF = date(2026, 11, 22)
 
 def _docs(parsed) -> tuple[dict, dict]:
     docs = {
-        d.doc_id: {"doc_id": d.doc_id, "source": d.source, "title": d.title, "meta": d.meta.to_dict()}
+        d.doc_id: DocRecord(doc_id=d.doc_id, source=d.source, title=d.title, raw_meta=d.meta.to_dict())
         for d in parsed
     }
     texts = {d.doc_id: d.text for d in parsed}

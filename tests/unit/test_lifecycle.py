@@ -6,17 +6,18 @@ from datetime import date
 import pytest
 
 from avtalebot.answer.validity import statuses
+from avtalebot.types import DocRecord
 from ingest.pipeline import parse_file
 from tests.conftest import CORPUS
 from vectorstore.reader import read_manifest
 from vectorstore.snapshots import Layout, read_pointer
 
 
-def _seed_docs() -> dict[str, dict]:
+def _seed_docs() -> dict[str, DocRecord]:
     docs = {}
     for path in sorted(CORPUS.iterdir()):
         d = parse_file(path, path.name, 10**8)
-        docs[path.name[:3]] = {"meta": d.meta.to_dict(), "source": path.name}
+        docs[path.name[:3]] = DocRecord(doc_id=path.name[:3], source=path.name, raw_meta=d.meta.to_dict())
     return docs
 
 

@@ -225,7 +225,7 @@ def test_a_document_addressed_to_a_model_is_flagged_never_prompted_and_quoted_wi
     assert "2031" not in ans.text or "språkmodell" in ans.text  # never the made-up date without a warning
     # an extractive quote from it carries the warning, first among the notes
     docs = answerer._live.retriever().index.docs
-    doc_id = next(d for d, r in docs.items() if r["source"] == "injection.txt")
+    doc_id = next(d for d, r in docs.items() if r.source == "injection.txt")
     cite = Citation(1, "injection.txt", "t", "", "c", "Svar at …", 1.0, doc_id=doc_id)
     (note,) = status_notes([cite], docs, {}, "nb")
     assert (

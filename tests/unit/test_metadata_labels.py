@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from avtalebot.answer.validity import statuses
+from avtalebot.types import DocRecord
 from ingest.dates import parse_date
 from ingest.pipeline import parse_file
 from tests.conftest import ROOT
@@ -87,7 +88,7 @@ def measure(parsed) -> dict[str, tuple[float, float]]:
 
 
 def _statuses(parsed) -> dict[str, tuple[str, str]]:
-    docs = {src: {"meta": d.meta.to_dict(), "source": src} for src, d in parsed.items()}
+    docs = {src: DocRecord(doc_id=src, source=src, raw_meta=d.meta.to_dict()) for src, d in parsed.items()}
     as_of = date.fromisoformat(LABELS["as_of"])
     return {src: (st, newer) for src, (st, newer) in statuses(docs, as_of).items()}
 

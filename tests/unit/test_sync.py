@@ -188,7 +188,8 @@ def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
     full = read_manifest(layout, read_pointer(layout))["docs"]
     index = load_index(settings.store(), layout, fake_embedder)
     assert isinstance(index.docs, DocRecords)
-    assert list(index.docs) == list(full) and dict(index.docs) == full
+    assert list(index.docs) == list(full) and {k: r.to_dict() for k, r in index.docs.items()} == full
+    assert all(r.meta.parties == tuple(full[k]["meta"]["parties"]) for k, r in index.docs.items())
     assert "no-such-doc" not in index.docs and index.docs.get("no-such-doc") is None
     lazy_status = statuses(index.docs, date(2025, 6, 1))
     index.close()
@@ -201,7 +202,7 @@ def test_the_bot_reads_document_records_on_demand_and_old_snapshots_still_load(
     old.pop("checksums")  # written before snapshots carried their files' digests
     (snapshot / "docs.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     index = load_index(settings.store(), layout, fake_embedder)
-    assert not isinstance(index.docs, DocRecords) and index.docs == full
+    assert not isinstance(index.docs, DocRecords) and {k: r.to_dict() for k, r in index.docs.items()} == full
     assert statuses(index.docs, date(2025, 6, 1)) == lazy_status and len(lazy_status) == 5
     index.close()
 
@@ -238,7 +239,7 @@ def test_a_loaded_index_holds_one_connection_to_its_text_store_and_a_refused_one
     assert _open_handles(store) == 0
     index = load_index(settings.store(), layout, fake_embedder)
     first = next(iter(index.docs))
-    assert index.docs[first]["source"] and index.doc_text(first)
+    assert index.docs[first].source and index.doc_text(first)
     assert _open_handles(store) == 1
     index.close()
     assert _open_handles(store) == 0
@@ -265,7 +266,7 @@ def test_an_index_parsed_by_another_parser_version_is_parsed_again(syncer, setti
     def signers() -> list[str]:
         index = load_index(settings.store(), Layout(settings.data_dir), syncer._embedder)
         try:
-            return [c["name"] for d in index.docs.values() for c in d["meta"]["contacts"] if c["signed"]]
+            return [c.name for d in index.docs.values() for c in d.meta.contacts if c.signed]
         finally:
             index.close()
 

@@ -111,7 +111,7 @@ def test_document_page_marks_the_span_and_escapes_everything(site):
     client = make()
     _login(client)
     index = core.live.retriever().index
-    doc_id = next(d for d, r in index.docs.items() if r["source"] == "hostile.txt")
+    doc_id = next(d for d, r in index.docs.items() if r.source == "hostile.txt")
     text = index.doc_text(doc_id)
     start = text.index("Samarbeidsavtalen")
     r = client.get(f"/doc/{doc_id}?span={start}-{start + 17}")
@@ -121,7 +121,7 @@ def test_document_page_marks_the_span_and_escapes_everything(site):
         "<script" not in r.text and 'onmouseover="window' not in r.text and 'href="javascript' not in r.text
     )
     assert "&amp;lt;script&amp;gt;" in r.text and "&#34; onmouseover=&#34;" in r.text
-    old = next(d for d, r in index.docs.items() if r["source"].startswith("a02"))
+    old = next(d for d, r in index.docs.items() if r.source.startswith("a02"))
     page = client.get(f"/doc/{old}").text
     assert 'id="status">erstattet' in page and "a09_rogaland-samarbeidsavtale-2025-2027.html" in page
     assert client.get(f"/doc/{old}?lang=en").text.count("Superseded by") == 1
@@ -153,7 +153,7 @@ def test_review_labels_need_csrf_and_reach_the_eval_export(site):
     (row,) = store.answers()
     assert row["channel"] == "web" and row["user"] == "Reviewer One"
     index = core.live.retriever().index
-    a09 = next(d for d, r in index.docs.items() if r["source"].startswith("a09"))
+    a09 = next(d for d, r in index.docs.items() if r.source.startswith("a09"))
     start = index.doc_text(a09).index("Kari Oftedal Risa |")
     form = {"verdict": "wrong", "link": f"http://127.0.0.1/doc/{a09}?span={start}-{start + 60}#hit"}
     assert client.post(f"/review/{row['id']}", data=form, follow_redirects=False).status_code == 403

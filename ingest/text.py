@@ -113,10 +113,10 @@ def detect_lang(text: str) -> str:
 
     English or Norwegian: which language's dictionary (simplemma's word lists) knows more of the
     text's words, names left out — a capitalised word after the first is a name in any language
-    ("NAV Innlandet", "Kevin Davies", "Golden Globe"). Names counted as words read one NorQuAD
-    question in twenty-two as English ("Hvem signerte Kevin Davies for i 2003?") and names of
+    ("NAV Innlandet", "Kevin Davies", "Golden Globe"). Names counted as words read Norwegian
+    questions about foreign names as English ("Hvem signerte Kevin Davies for i 2003?") and names of
     Norwegian places made English questions Norwegian ("What must NAV Innlandet do?"). Norwegian is
-    the nynorsk list (it knows the words both written forms share, in a third of bokmål's ≈ 60 MB)
+    the nynorsk list (it knows the words both written forms share, in a fraction of bokmål's memory)
     with bokmål's own function words. Then bokmål or nynorsk by their own function words."""
     from simplemma import is_known
 

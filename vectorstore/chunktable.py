@@ -1,7 +1,7 @@
 """A snapshot's chunk records as columns (chunks.json), not one object per chunk.
 
-At 100k chunks, a dict of Chunk objects costs ≈ 80 MB in the bot process; these columns cost ≈ 20 MB.
-A Chunk (without its text) is made only for the few hits a question needs.
+A dict of Chunk objects costs several times what these columns cost in the bot process (measured in
+docs/operations.md). A Chunk (without its text) is made only for the few hits a question needs.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Cleaned document texts and document records of one snapshot, in SQLite: read on demand instead
-of held in memory (at 100k chunks the records alone were ≈ 110 MB as Python objects in the bot)."""
+of held in memory (as Python objects, the records alone were a large share of the bot's memory at
+100k chunks; docs/operations.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Vectors of every answer unit of a snapshot, int8 in a memory-mapped file.
 
-At 100k chunks there are about a quarter of a million units: as float32 that would be 390 MB in the
-bot; int8 is 100 MB on disk, and only the rows a question touches (the units of its candidate
+A snapshot has a few units per chunk; as float32 in the bot they would outweigh everything else it
+holds (docs/operations.md). int8 is a quarter of that, on disk, and only the rows a question touches (the units of its candidate
 chunks, stored next to each other) are read, a run of neighbouring rows at a time with positional
 reads. Not memory-mapped: every page a map has touched counts in the bot's resident memory, and over
 a few hundred questions that grew the 100k bench's serve process by the size of the file (the

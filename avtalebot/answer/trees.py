@@ -2,9 +2,9 @@
 
 The ranker is trained with LightGBM (`avtalebot calibrate`, the `calibrate` extra) and shipped as
 data: every node's feature, threshold and children, every leaf's value. Answering then needs no
-model library: importing LightGBM costs ≈ 1.4 s and ≈ 100 MB (it pulls in SciPy), while these
-arrays are a few hundred kilobytes and all trees are walked for all candidates at once, one
-level per step (≈ 1 ms for 100 candidates and 300 trees here).
+model library: importing LightGBM costs more start-up time and memory than the rest of answering (it
+pulls in SciPy), while these arrays are small and all trees are walked for all candidates at once,
+one level per step (`avtalebot bench` measures the latency).
 """
 
 from __future__ import annotations

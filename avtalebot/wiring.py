@@ -55,6 +55,14 @@ def build_syncer(settings: Settings, *, embedder: NamedEmbeddings | None = None,
     )
 
 
+def build_feedback_store(settings: Settings):
+    """The one feedback store (votes, reviews, deliveries) every front end and command shares: SQLite
+    in the data dir, or PostgreSQL when AVTALEBOT_DATABASE_URL is set."""
+    from avtalebot.feedback import open_store
+
+    return open_store(settings.data_dir, settings.database())
+
+
 def build_app(settings: Settings, embedder: NamedEmbeddings | None = None) -> App:
     layout = Layout(Path(settings.data_dir))
     embedder = embedder or build_embedder(settings.embedder)

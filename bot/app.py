@@ -15,8 +15,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from avtalebot.errors import ConfigError
-from avtalebot.feedback import open_store
 from avtalebot.settings import Settings
+from avtalebot.wiring import build_feedback_store
 from bot.admin import Admin
 from bot.assistant import Assistant
 from bot.dedupe import Deduper, RateLimit
@@ -80,7 +80,7 @@ def build_bolt_app(
         ),
         logger=logging.getLogger("avtalebot.bolt"),
     )
-    store = open_store(settings.data_dir, settings.database())
+    store = build_feedback_store(settings)
     service = BotService(
         answerer=answerer,
         live=live,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 
 from avtalebot.errors import ConfigError
-from avtalebot.feedback import open_store
 from avtalebot.settings import Settings
-from avtalebot.wiring import build_app
+from avtalebot.wiring import build_app, build_feedback_store
 from web.auth import Auth
 
 
@@ -32,7 +31,7 @@ def build_site(settings: Settings, core=None):
     )
     if auth.weakness():
         raise ConfigError(auth.weakness() + " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
-    store = open_store(settings.data_dir, settings.database())
+    store = build_feedback_store(settings)
     return create_app(answerer=core.answerer, live=core.live, layout=core.layout, store=store, auth=auth)
 
 

@@ -167,7 +167,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
     from avtalebot.calibration.examples import feedback_examples
     from avtalebot.calibration.plan import QuestionSet, read_plan, set_examples
     from avtalebot.evaluation import summarize
-    from avtalebot.feedback import open_store
+    from avtalebot.wiring import build_feedback_store
     from vectorstore.embedders import build_embedder
     from vectorstore.retriever import LiveIndex
     from vectorstore.snapshots import Layout
@@ -186,7 +186,7 @@ def cmd_calibrate(settings: Settings, args) -> int:
         live=LiveIndex(settings.store(), Layout(Path(settings.data_dir)), embedder), scorer=scorer
     )
     if args.feedback:
-        store = open_store(settings.data_dir, settings.database())
+        store = build_feedback_store(settings)
         try:
             extra = feedback_examples(answerer, store.records())
         finally:

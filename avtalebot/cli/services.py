@@ -83,9 +83,9 @@ def _feedback_arguments(p: argparse.ArgumentParser) -> None:
 
 @command("feedback", "feedback given in Slack and reviews from the review site", _feedback_arguments)
 def cmd_feedback(settings: Settings, args) -> int:
-    from avtalebot.feedback import open_store
+    from avtalebot.wiring import build_feedback_store
 
-    store = open_store(settings.data_dir, settings.database())
+    store = build_feedback_store(settings)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         n = store.export_jsonl(out, eval_format=args.eval)

@@ -59,7 +59,7 @@ class FeedbackStore:
         try:
             self._db.script(_SCHEMA)
             self._migrate()
-        except (OSError, *self._db.errors) as exc:
+        except (OSError, *self._db.errors) as exc:  # type: ignore[misc]  # mypy cannot read a starred tuple here
             self._db.close()
             raise StorageError(_storage_message(Path(where), exc)) from exc
         self._lock = self._db.lock

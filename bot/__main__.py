@@ -43,6 +43,8 @@ def run(settings: Settings, *, mode: str | None = None, host: str = "0.0.0.0", p
 
         log.info("avtalebot: starting in Socket Mode")
         try:
+            if settings.slack_app_token is None:
+                raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (the app-level token, xapp-…)")
             SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
         except SlackApiError as exc:  # apps.connections.open refused the app-level token
             raise ConfigError(

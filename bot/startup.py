@@ -43,7 +43,7 @@ def _unreachable(exc: BaseException) -> bool:
 
 def verify_slack(client: WebClient, *, budget_s: float) -> dict:
     """auth.test, retried with backoff for up to budget_s while the API is unreachable."""
-    warned = []
+    warned: list[bool] = []
 
     def before_sleep(state) -> None:
         if not warned:
@@ -62,7 +62,8 @@ def verify_slack(client: WebClient, *, budget_s: float) -> dict:
             before_sleep=before_sleep,
         ):
             with attempt:
-                return dict(client.auth_test().data)
+                data = client.auth_test().data
+                return dict(data) if isinstance(data, dict) else {}
     except RetryError as exc:
         last = exc.last_attempt.exception()
         raise ConfigError(

@@ -71,7 +71,7 @@ class Auth:
         return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()
 
     def check_token(self, given: str) -> bool:
-        return bool(self.token) and hmac.compare_digest(given.encode(), self.token.encode())
+        return bool(self.token) and hmac.compare_digest(given.encode(), (self.token or "").encode())
 
     def session_cookie(self, user: str, now: float | None = None) -> str:
         """A new session for `user`; the cookie is its random id, nothing else."""
@@ -122,4 +122,4 @@ class Auth:
         return self._sign(f"csrf|session|{session}" if session else f"csrf|user|{user}")
 
     def check_csrf(self, user: str, session: str | None, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode(), self.csrf(user, session).encode())
+        return bool(given) and hmac.compare_digest((given or "").encode(), self.csrf(user, session).encode())

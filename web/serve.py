@@ -29,8 +29,8 @@ def build_site(settings: Settings, core=None):
         proxy_header=settings.web_trusted_proxy_header,
         proxies=tuple(settings.web_trusted_proxies),
     )
-    if auth.weakness():
-        raise ConfigError(auth.weakness() + " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
+    if weak := auth.weakness():
+        raise ConfigError(weak + " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
     store = build_feedback_store(settings)
     return create_app(answerer=core.answerer, live=core.live, layout=core.layout, store=store, auth=auth)
 

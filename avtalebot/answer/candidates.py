@@ -8,6 +8,7 @@ the passage it came from. All of them are scored by the same scorer in the next 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,7 +87,7 @@ def pool_chunks(hits: list[Hit], index: LoadedIndex, order: list[str]) -> list[t
     return out
 
 
-def _unit_rows(index: LoadedIndex, chunk: Chunk, units: list[Unit]) -> list[int | None]:
+def _unit_rows(index: LoadedIndex, chunk: Chunk, units: Sequence[Unit]) -> list[int | None]:
     rows = index.chunks.unit_rows(chunk.chunk_id)
     if rows is None or rows[1] != len(units) or index.units is None:
         return [None] * len(units)  # no vectors (or a stale layout): the dense feature falls back

@@ -112,7 +112,8 @@ def compose(
 def status_notes(citations: list[Citation], docs: Mapping[str, DocRecord], status, lang: str) -> list[str]:
     """Notes under an answer: a cited document that addresses a language model (a warning, first),
     one no longer in force (its status and validity or its successor)."""
-    notes, done = [], set()
+    notes: list[str] = []
+    done: set[str | tuple[str, str]] = set()
     for c in citations:
         doc = docs.get(c.doc_id)
         phrases = doc.meta.addressed_to_model if doc is not None else ()

@@ -66,6 +66,6 @@ def decide(
         chosen.append(i)
     if first is not None and len(chosen) > 1:
         lead_ok = may_lead is None or not may_lead.any()
-        ordered = sorted(chosen, key=lambda i: (not (lead_ok or may_lead[i]), first[i]))  # stable
+        ordered = sorted(chosen, key=lambda i: (not (lead_ok or (may_lead is not None and may_lead[i])), first[i]))
         chosen, best = ordered, ordered[0]
     return Decision(True, tuple(chosen), best, certainty == "tentative")

@@ -113,7 +113,7 @@ def check(cond: Condition, s: Situation) -> bool | None:
     return None
 
 
-SKIP = (True, [], [])
+SKIP: tuple[bool, list, list] = (True, [], [])
 
 
 def _item(item: str, s: Situation, whole: bool) -> tuple[bool | None, list[str], list[str]]:

@@ -110,7 +110,7 @@ class ExtractiveAnswerer:
                 return found
         if not decision.answer:
             close = decision.best is not None and scope >= params.threshold / 2
-            near = cands[decision.best] if close else None
+            near = cands[decision.best] if close and decision.best is not None else None
             missing = (
                 unstated_words(prep.query, prep.index.doc_text(near.doc_id), prep.index.keyword.known)
                 if near

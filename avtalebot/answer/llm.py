@@ -92,7 +92,8 @@ class LLMAnswerer:
                 pieces.put(exc)
 
         threading.Thread(target=read, daemon=True, name="llm-stream").start()
-        text, last, shown, failed_first = "", "", [], False
+        text, last, failed_first = "", "", False
+        shown: list = []
         try:
             while True:
                 try:

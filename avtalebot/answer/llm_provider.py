@@ -20,7 +20,8 @@ def build_chat_model(settings: Settings):
             raise ConfigError(
                 "AVTALEBOT_LLM_PROVIDER=openai needs AVTALEBOT_LLM_BASE_URL and/or AVTALEBOT_LLM_API_KEY"
             )
-        return init_chat_model(
+        # langchain's overloads of init_chat_model name no provider's keyword arguments
+        return init_chat_model(  # type: ignore[call-overload]
             settings.llm_model, model_provider="openai", base_url=settings.llm_base_url,
             api_key=key or "not-needed", **common,
         )  # fmt: skip
@@ -31,13 +32,15 @@ def build_chat_model(settings: Settings):
                 "AVTALEBOT_LLM_PROVIDER=azure_openai needs AVTALEBOT_LLM_BASE_URL (https://<resource>.openai.azure.com)"
                 " and AVTALEBOT_LLM_API_KEY; AVTALEBOT_LLM_MODEL is the deployment name"
             )
-        return init_chat_model(
+        # langchain's overloads of init_chat_model name no provider's keyword arguments
+        return init_chat_model(  # type: ignore[call-overload]
             settings.llm_model, model_provider="azure_openai", azure_endpoint=settings.llm_base_url,
             azure_deployment=settings.llm_model, api_key=key, api_version=settings.llm_api_version, **common,
         )  # fmt: skip
     if settings.llm_provider == "ollama":
         _need("langchain_ollama", "ollama")
-        return init_chat_model(
+        # langchain's overloads of init_chat_model name no provider's keyword arguments
+        return init_chat_model(  # type: ignore[call-overload]
             settings.llm_model, model_provider="ollama", temperature=0,
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
             client_kwargs={"timeout": settings.llm_timeout_s},

@@ -13,6 +13,7 @@ composed from the decision. In order:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,7 +22,10 @@ from avtalebot.answer.eligibility_answer import eligibility_answer
 from avtalebot.answer.labels import label
 from avtalebot.types import Answer
 
-Strategy = Callable[["Prepared", np.ndarray, np.ndarray | None], Answer | None]  # noqa: F821
+if TYPE_CHECKING:  # extractive.py imports this module
+    from avtalebot.answer.extractive import Prepared
+
+Strategy = Callable[["Prepared", np.ndarray, np.ndarray | None], Answer | None]
 
 
 def place_not_covered(prep, scores: np.ndarray, may_lead: np.ndarray | None) -> Answer | None:

@@ -128,7 +128,7 @@ def statuses(docs: Mapping[str, DocRecord], as_of: date) -> dict[str, tuple[str,
     return out
 
 
-def _dates_and_parties(meta: dict) -> dict:
+def _dates_and_parties(meta: Mapping) -> dict:
     return {k: v for k, v in meta.items() if k not in ("contacts", "obligations")}
 
 

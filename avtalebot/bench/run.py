@@ -167,7 +167,7 @@ def run_bench(settings: Settings, args) -> int:
     }
 
     if args.plot:
-        plot(out["sizes"], args.plot)
+        plot([rows[s] for s in sizes], args.plot)
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
     else:

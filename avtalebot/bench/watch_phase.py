@@ -51,6 +51,7 @@ def phase_watch(size: int, work: Path, queries: int) -> dict:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     published, answerable = [], []
+    assert watcher.stderr is not None  # stderr=PIPE
     try:
         for line in watcher.stderr:  # the watcher's first sync (nothing changed) is done
             if "waiting for changes" in line:

@@ -92,7 +92,7 @@ def feedback_examples(answerer: ExtractiveAnswerer, records: Iterable[dict]) -> 
     (a tie teaches nothing), so that many votes on one answer cannot outweigh the labelled questions."""
     out = []
     for rec in _one_per_answer(records):
-        vote, question = rec.get("vote"), rec.get("question")
+        vote, question = rec.get("vote"), str(rec.get("question") or "")
         prep = answerer.prepare(question)
         cited = [(c.get("doc_id"), c.get("start", 0), c.get("end", 0)) for c in rec.get("citations", [])]
         hit = np.asarray(

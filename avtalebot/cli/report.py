@@ -119,8 +119,9 @@ def write_blocks(path: Path, blocks: dict[str, str]) -> list[str]:
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
         if not pattern.search(text):
             raise InputError(f"{path}: block {name!r} has no end marker {end}")
-        body = f"{start}\n{blocks[name]}\n{end}"
-        text = pattern.sub(lambda _m, body=body: body, text, count=1)
+        found = pattern.search(text)
+        assert found is not None  # searched for above
+        text = text[: found.start()] + f"{start}\n{blocks[name]}\n{end}" + text[found.end() :]
     if not present:
         for name, body in blocks.items():
             start, end = _markers(name)

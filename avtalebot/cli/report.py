@@ -37,6 +37,10 @@ _ROWS = (
 def _fmt(v) -> str:
     if v is None:
         return "–"
+    if isinstance(v, dict):  # e.g. latency percentiles
+        return ", ".join(f"{k} {_fmt(x)}" for k, x in v.items())
+    if isinstance(v, list | tuple):
+        return ", ".join(_fmt(x) for x in v)
     if isinstance(v, float) and v >= 10:
         return f"{v:,.0f}"
     return f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"

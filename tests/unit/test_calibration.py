@@ -141,6 +141,16 @@ def test_calibrate_writes_its_figures_into_the_report_blocks_and_nothing_else(
     assert not (settings.data_dir / "scorer.json").exists()  # still a dry run
 
 
+def test_an_eval_block_shows_nested_figures_such_as_latency_percentiles():
+    from avtalebot.cli.report import eval_block
+
+    result = {"questions": 3, "answer_accuracy": 0.6667, "latency_ms_p95": 41.234}
+    result["naive"] = {"e5-small": {"naive_accuracy": 0.5, "naive_latency_ms": {"p50": 3.2, "p95": 7.0}}}
+    block = eval_block("avtalebot eval q.jsonl", result)
+    assert "| answer_accuracy | 0.667 |" in block and "| latency_ms_p95 | 41 |" in block
+    assert "| naive_latency_ms | p50 3.2, p95 7 |" in block and "naive setup with e5-small on the same" in block
+
+
 def test_a_report_block_without_its_end_marker_is_refused(tmp_path):
     from avtalebot.cli.report import write_blocks
     from avtalebot.errors import InputError

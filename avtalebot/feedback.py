@@ -57,8 +57,12 @@ class FeedbackStore:
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(_storage_message(Path(where), exc)) from exc
         try:
-            self._db.script(_SCHEMA)
-            self._migrate()
+            # Two processes starting at once on one new database would both create the tables and
+            # add the columns (PostgreSQL refuses the second: "duplicate key … pg_type"); one at a
+            # time, the second finds them there.
+            with self._db.transaction(exclusive="avtalebot-schema"):
+                self._db.script(_SCHEMA)
+                self._migrate()
         except (OSError, *self._db.errors) as exc:  # type: ignore[misc]  # mypy cannot read a starred tuple here
             self._db.close()
             raise StorageError(_storage_message(Path(where), exc)) from exc

@@ -27,9 +27,10 @@ class Deduper:
         self._db: Database | None = None
         if path is not None or database_url:
             self._db = Database(url=database_url, path=path)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, seen_at {real} NOT NULL)"
-            )
+            with self._db.transaction(exclusive="avtalebot-schema"):  # replicas start at once
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, seen_at {real} NOT NULL)"
+                )
 
     def first_time(self, *keys: str) -> bool:
         """True if none of the keys was seen before; all keys are remembered either way."""

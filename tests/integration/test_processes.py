@@ -192,7 +192,7 @@ def test_running_bot_answers_from_a_document_another_process_ingested(tmp_path, 
         text=True,
     )
     try:
-        _wait_health(port)
+        _wait_health(port, process=bot)
         first = _ask_bot(port, fake, "Hva er Jobbsjansen i Agder?", "1.000")
         assert "Jobbsjansen" not in first
         (corpus / "agder.txt").write_text(AGDER, encoding="utf-8")

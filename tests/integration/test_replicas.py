@@ -64,8 +64,8 @@ def replicas(tmp_path, chroma_server, pg_database):
         for n, p in enumerate(ports, start=1)
     ]
     try:
-        for p in ports:
-            _wait_health(p)
+        for p, proc in zip(ports, procs, strict=True):
+            _wait_health(p, process=proc)
         yield fake, ports, env, tmp_path
     finally:
         errs = []

@@ -50,6 +50,39 @@ def test_one_schema_on_both_engines_answers_votes_reviews(two_stores):
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_processes_starting_at_once_on_a_new_database_all_open_it(engine, tmp_path, request):
+    """Replicas start together: each creates the schema it needs; none may die of the other's
+    CREATE TABLE or ALTER TABLE (PostgreSQL refused the second with 'duplicate key … pg_type')."""
+    url = request.getfixturevalue("pg_database") if engine == "postgresql" else None
+
+    def open_both() -> tuple:
+        if url:
+            return open_store(tmp_path / "unused", url), Deduper(database_url=url)
+        return FeedbackStore(tmp_path / "feedback.sqlite"), Deduper(path=tmp_path / "deliveries.sqlite")
+
+    start, opened, failed = threading.Barrier(6), [], []
+
+    def start_one() -> None:
+        start.wait()
+        try:
+            opened.append(open_both())
+        except Exception as exc:  # noqa: BLE001 - the failure is what the test reports
+            failed.append(exc)
+
+    threads = [threading.Thread(target=start_one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failed == [] and len(opened) == 6
+    store, gate = opened[0]
+    answer_id = store.save_answer("Hvem kan delta?", ANSWER, user="U1", channel="C1", thread_ts="1.0")
+    assert opened[-1][0].load_answer(answer_id) is not None and gate.first_time("event:Start")
+    for s, _ in opened:
+        s.close()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_deliveries_are_claimed_once_across_connections(engine, tmp_path, request):
     def gate() -> Deduper:  # a connection of its own, as a process holds one
         if engine == "sqlite":

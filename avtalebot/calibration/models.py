@@ -12,8 +12,8 @@ from avtalebot.errors import ConfigError
 
 # Trees for the ranker: chosen by leave-passages-out measurement on NorQuAD's training passages and
 # leave-documents-out on the agreement questions (see docs/quality.md); kept small enough that
-# walking all of them for a question's candidates stays within a few milliseconds (the settings
-# against the four others tried: docs/experiments.md, 4 December 2026).
+# walking all of them for a question's candidates stays within a few milliseconds (these settings
+# against the three other forests tried: docs/experiments.md, 4 December 2026).
 FOREST = {
     "n_estimators": 300,
     "learning_rate": 0.05,

@@ -26,6 +26,15 @@ def test_a_price_question_wants_money_and_a_payer_question_a_party():
     assert "party" in payer and not {"money", "person"} & payer
 
 
+def test_how_long_an_agreement_lasts_asks_for_its_validity_period():
+    for q in ("Hvor lenge varer avtalen i Agder?", "Kor lenge varar samarbeidsavtalen?",
+              "How long does the Troms agreement last?", "How long will the partnership run?"):
+        assert {"validity", "duration"} <= analyse(q).wants, q
+    # how long something else lasts is a duration only: a course, a wait, a closure
+    for q in ("Hvor lenge varer kurset?", "Hvor lenge må man vente på svar?", "How long is the course?"):
+        assert "validity" not in analyse(q).wants and "duration" in analyse(q).wants, q
+
+
 def test_money_is_a_sum_not_a_share_or_a_count():
     money = HAS["money"]
     assert money("Kurset koster 12 500 kroner per deltaker.") and money("Budsjettet er 2,5 millioner.")

@@ -16,7 +16,6 @@ from functools import lru_cache
 from avtalebot.answer.followup import PLACE_RE, contextualize
 from avtalebot.answer.situation import Situation, parse_situation
 from ingest.lexicon import mapping, pattern
-from ingest.lexicon import words as listed
 from ingest.text import content_terms, detect_lang, words
 
 
@@ -46,15 +45,6 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ASKS_OLD = re.compile(pattern("question", "asks_old"), re.I)  # an earlier version ("den forrige avtalen")
 _ASKS_DUTIES = re.compile(pattern("question", "asks_duties"), re.I)  # a party's obligations
 YES_NO = re.compile(pattern("question", "yes_no"), re.I)  # where a stated situation asks for a verdict
-_INTERROGATIVES = frozenset(listed("question", "interrogatives"))
-_DEGREE = frozenset(listed("question", "degree_words"))
-
-
-def topic_words(question: str) -> list[str]:
-    """The question's words less the degree word of an interrogative phrase ("how long", "hvor mye"):
-    that word names the kind of answer (WANTS reads it), not a topic."""
-    ws = words(question)
-    return [w for i, w in enumerate(ws) if not (w in _DEGREE and i and ws[i - 1] in _INTERROGATIVES)]
 
 
 @dataclass(frozen=True)
@@ -93,7 +83,7 @@ def analyse(asked: str, previous: str | None = None) -> Query:
     en = glossary() if lang == "en" else {}
     groups: list[tuple[str, ...]] = []
     group_words: list[str] = []
-    for w in topic_words(question):
+    for w in words(question):
         stems = content_terms(w)
         if not stems:
             continue
@@ -112,7 +102,7 @@ def analyse(asked: str, previous: str | None = None) -> Query:
         terms=tuple(dict.fromkeys(terms)),
         groups=tuple(groups),
         group_words=tuple(group_words),
-        stems=frozenset(t for t in content_terms(" ".join(topic_words(question))) if not t.isdigit()),
+        stems=frozenset(t for t in content_terms(question) if not t.isdigit()),
         words=frozenset(words(question)),
         wants=_wants(question),
         parties=frozenset(k for k, rx in _PARTIES.items() if rx.search(question)),

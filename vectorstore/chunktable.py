@@ -133,7 +133,10 @@ class ChunkTable:
 
     def at(self, doc_id: str, offset: int) -> Chunk | None:
         """The chunk of a document that contains a character offset (for citing extracted facts)."""
-        return next((c for c in self.in_doc(doc_id) if c.start <= offset < c.end), None)
+        first, end = self._doc_rows.get(doc_id, (0, 0))
+        inside = (self._start[first:end] <= offset) & (offset < self._end[first:end])
+        hits = np.flatnonzero(inside)
+        return self._chunk(first + int(hits[0])) if len(hits) else None
 
 
 def _columns(records: list[dict]) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -120,12 +121,16 @@ def doc_infos(
     return out
 
 
-def _party_of(c: Candidate) -> set[str]:
+def _party_of(c: Candidate) -> frozenset[str]:
     """Whose list or sentence this is: the lead-in's party for an item, else the sentence's opening."""
-    text = c.context if c.kind == "item" and c.context else c.text[:80]
+    return _party_named(c.context if c.kind == "item" and c.context else c.text[:80])
+
+
+@lru_cache(maxsize=20_000)  # the same units come back question after question
+def _party_named(text: str) -> frozenset[str]:
     if _BOTH.search(text):
-        return {"both"}
-    return {k for k, rx in _PARTY_RX.items() if rx.search(text)}
+        return frozenset({"both"})
+    return frozenset(k for k, rx in _PARTY_RX.items() if rx.search(text))
 
 
 def featurize(

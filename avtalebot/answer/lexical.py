@@ -131,7 +131,12 @@ def text_info(text: str) -> TextInfo:
 def names_other_person(info: TextInfo, asked: frozenset[str]) -> bool:
     """The text names someone the question does not: a name the question itself gives ('Vestre
     Slidre', 'Fagbrevbroa Trøndelag') is what it asks about, never the person it asks for."""
-    return any(any(w not in asked for w in words(n)) for n in info.names)
+    return any(not _name_words(n) <= asked for n in info.names)
+
+
+@lru_cache(maxsize=8_192)
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(words(name))
 
 
 @lru_cache(maxsize=4_096)
@@ -144,13 +149,31 @@ def _trigrams(word: str) -> frozenset[str]:
     return frozenset(word[i : i + 3] for i in range(len(word) - 2))
 
 
-@lru_cache(maxsize=100_000)  # the same words of an index meet the same question words again
 def similar(a: str, b: str) -> bool:
     """Compounds and cognates: 'plassar' in 'sommarjobbplassar', 'coordinator' ~ 'koordinator'."""
     if len(a) < 5 or len(b) < 5:
         return False
     ta, tb = _trigrams(a), _trigrams(b)
     return len(ta & tb) >= 0.75 * min(len(ta), len(tb))
+
+
+def _near(word: str, vocab: set[str]) -> set[str]:
+    """The words of `vocab` that are `similar` to `word`, in one pass: the word's trigrams are taken
+    once, and a pair sharing no trigram is passed over before any set is built (most are)."""
+    if len(word) < 5:
+        return set()
+    ta = _trigrams(word)
+    la = len(ta)
+    near = set()
+    for w in vocab:
+        if len(w) < 5:
+            continue
+        tb = _trigrams(w)
+        if ta.isdisjoint(tb):
+            continue
+        if len(ta & tb) >= 0.75 * min(la, len(tb)):
+            near.add(w)
+    return near
 
 
 class QueryWords:
@@ -171,13 +194,17 @@ class QueryWords:
         """(candidates × question words): the candidate holds one of the word's stems."""
         out = np.zeros((len(term_sets), len(self.groups)), dtype=bool)
         for j, g in enumerate(self.groups):
-            out[:, j] = [any(t in s for t in g) for s in term_sets]
+            out[:, j] = [not s.isdisjoint(g) for s in term_sets]
         return out
 
     def counts(self, infos: list[TextInfo]) -> np.ndarray:
         out = np.zeros((len(infos), len(self.groups)))
         for j, g in enumerate(self.groups):
-            out[:, j] = [max((i.counts.get(t, 0) for t in g), default=0) for i in infos]
+            if len(g) == 1:
+                (t,) = g
+                out[:, j] = [i.counts.get(t, 0) for i in infos]
+            else:
+                out[:, j] = [max((i.counts.get(t, 0) for t in g), default=0) for i in infos]
         return out
 
     def fuzzy(self, word_sets: list[frozenset[str]]) -> np.ndarray:
@@ -185,7 +212,7 @@ class QueryWords:
         vocab = set().union(*word_sets) if word_sets else set()
         out = np.zeros((len(word_sets), len(self.groups)), dtype=bool)
         for j, qw in enumerate(self.words):
-            near = {w for w in vocab if similar(qw, w)}
+            near = _near(qw, vocab)
             if near:
                 out[:, j] = [bool(near & s) for s in word_sets]
         return out

@@ -35,7 +35,22 @@ class Forest:
         self._left = np.asarray(self.left, dtype=np.int64)
         self._right = np.asarray(self.right, dtype=np.int64)
         self._value = np.asarray(self.value, dtype=np.float64)
-        self._roots = np.asarray(self.roots, dtype=np.int64)
+        self._roots = np.asarray(self.roots, dtype=np.intp)
+        # For the walk: a leaf loops to itself (feature 0, threshold +inf, both children itself), so
+        # every (tree, row) pair takes the same number of steps with no bookkeeping of which are done;
+        # the children sit side by side (2 * node + went_left), one gather per step.
+        leaf = self._feature < 0
+        self._walk_feature = np.where(leaf, 0, self._feature).astype(np.intp)
+        self._walk_threshold = np.where(leaf, np.inf, self._threshold)
+        # float32 rows compare with the largest float32 not above each threshold: the same answer
+        # as comparing in float64, at half the memory traffic
+        t32 = self._walk_threshold.astype(np.float32)
+        over = t32.astype(np.float64) > self._walk_threshold
+        t32[over] = np.nextafter(t32[over], np.float32(-np.inf))
+        self._walk_threshold32 = t32
+        self._children = np.empty(2 * len(self._feature), dtype=np.intp)
+        self._children[0::2] = np.where(leaf, np.arange(len(leaf)), self._right)
+        self._children[1::2] = np.where(leaf, np.arange(len(leaf)), self._left)
 
     def to_dict(self) -> dict:
         keys = ("features", "feature", "threshold", "left", "right", "value", "roots", "depth", "kind")
@@ -43,23 +58,20 @@ class Forest:
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         """The ensemble's score of rows whose columns are in self.features' order."""
-        x = np.asarray(x, dtype=np.float64)
+        x = np.asarray(x)
+        if x.dtype != np.float32:
+            x = x.astype(np.float64)
+        threshold = self._walk_threshold32 if x.dtype == np.float32 else self._walk_threshold
         n = len(x)
         if not n or not len(self._roots):
             return np.zeros(n)
-        # every (tree, row) pair walks down; only pairs still at an inner node are looked at again
+        # every (tree, row) pair walks down at once, one level per step
         node = np.repeat(self._roots, n)
-        row = np.tile(np.arange(n), len(self._roots))
-        active = np.arange(len(node))
+        offset = np.tile(np.arange(n, dtype=np.intp) * x.shape[1], len(self._roots))
+        flat = np.ascontiguousarray(x).ravel()
         for _ in range(self.depth):
-            at = node[active]
-            feat = self._feature[at]
-            inner = feat >= 0
-            active, at, feat = active[inner], at[inner], feat[inner]
-            if not len(active):
-                break
-            below = x[row[active], feat] <= self._threshold[at]
-            node[active] = np.where(below, self._left[at], self._right[at])
+            went_left = flat[offset + self._walk_feature[node]] <= threshold[node]
+            node = self._children[2 * node + went_left]
         return self._value[node].reshape(len(self._roots), n).sum(axis=0)
 
     def aligned(self, names: list[str]) -> Forest:

@@ -194,6 +194,45 @@ def test_the_forest_walks_as_lightgbm_predicts():
         forest.aligned(["f0"])  # a feature its splits read is missing
 
 
+def _walk(forest, row: np.ndarray) -> float:
+    """A tree at a time, a node at a time, in float64: what the shipped arrays mean."""
+    total = 0.0
+    for node in forest.roots:
+        while forest.feature[node] >= 0:
+            below = float(row[forest.feature[node]]) <= forest.threshold[node]
+            node = forest.left[node] if below else forest.right[node]
+        total += forest.value[node]
+    return total
+
+
+def test_the_forest_reads_float32_rows_as_a_float64_walk_does_even_at_a_threshold():
+    """Rows come as float32 and thresholds as float64: a row just below, at or above a threshold
+    that no float32 can hold goes the way the float64 comparison sends it, in trees of any shape."""
+    from avtalebot.answer.trees import Forest
+
+    t = 0.1  # no float32 equals 0.1
+    f32 = np.float32(t)
+    lo, hi = np.nextafter(f32, np.float32(-1)), np.nextafter(f32, np.float32(1))
+    # tree 1: root splits f0 at 0.1, its left child splits f1 at -2.5; tree 2: a lone leaf
+    forest = Forest(
+        features=["f0", "f1"],
+        feature=[0, 1, -1, -1, -1, -1],
+        threshold=[t, -2.5, 0.0, 0.0, 0.0, 0.0],
+        left=[1, 2, 2, 3, 4, 5],
+        right=[4, 3, 2, 3, 4, 5],
+        value=[0.0, 0.0, 1.0, 2.0, 4.0, 0.5],
+        roots=[0, 5],
+        depth=3,
+    )
+    column = np.asarray([lo, f32, hi, -np.inf, np.inf, 0.0], dtype=np.float32)
+    x = np.stack([np.repeat(column, 3), np.tile(np.asarray([-3.0, -2.5, 7.0], dtype=np.float32), 6)], axis=1)
+    expected = [_walk(forest, row) for row in x]
+    assert len(set(expected)) == 3  # every leaf of tree 1 is reached
+    assert _walk(forest, x[0]) != _walk(forest, x[3])  # float32(0.1) lies above 0.1: it goes right
+    assert forest.apply(x).tolist() == expected
+    assert forest.apply(x.astype(np.float64)).tolist() == expected
+
+
 def test_confidence_reads_the_passages_own_words_not_its_heading():
     """Two best candidates alike but for where the question's words are: in the passage itself, or
     only in its lead-in / section (the topic, which an unanswerable question shares). The confidence

@@ -37,3 +37,15 @@ def test_a_snapshot_written_as_one_record_per_chunk_still_loads(tmp_path):
     chunks = _chunks()
     (tmp_path / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks]), encoding="utf-8")
     assert list(ChunkTable.read(tmp_path / "chunks.json").values()) == chunks
+
+
+def test_the_chunk_at_an_offset_is_the_first_of_its_document_that_spans_it(tmp_path):
+    chunks = _chunks()
+    write_chunk_table(tmp_path / "chunks.json", chunks)
+    table = ChunkTable.read(tmp_path / "chunks.json")
+    doc = chunks[0].doc_id
+    mine = [c for c in chunks if c.doc_id == doc]
+    for offset in sorted({o for c in mine for o in (c.start, c.end - 1, c.end, (c.start + c.end) // 2)}):
+        expected = next((c for c in mine if c.start <= offset < c.end), None)
+        assert table.at(doc, offset) == expected
+    assert table.at(doc, -1) is None and table.at("unknown", 0) is None

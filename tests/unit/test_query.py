@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from avtalebot.answer.decide import decide
-from avtalebot.answer.lexical import HAS
+from avtalebot.answer.lexical import HAS, _near, similar
 from avtalebot.answer.query import analyse
+from ingest.text import words
+from tests.conftest import CORPUS
 
 
 def test_a_question_is_read_once_into_its_fields():
@@ -57,3 +59,15 @@ def test_chosen_quotes_are_put_in_the_given_order_then_the_rankers():
     # a quote that may not lead (another place's document) stays behind one that may
     d = decide(scores, "confident", cands, 0.5, may_lead=np.array([True, False, True, False]), first=np.array([1, 0, 0, 0]))
     assert d.chosen[0] in (0, 2) and d.chosen[0] == 2
+
+
+def test_spelling_neighbours_in_one_pass_are_the_pairs_that_read_alike():
+    """The fast pass over a vocabulary finds exactly the words `similar` pairs a question word with:
+    compounds ('plassar' in 'sommarjobbplassar'), cognates, none below five letters."""
+    vocab = {w for f in sorted(CORPUS.iterdir()) for w in words(f.read_text(encoding="utf-8", errors="ignore"))}
+    vocab |= {"sommarjobbplassar", "koordinator", "kurs"}
+    asked = ["plassar", "coordinator", "samarbeid", "avtalen", "fylkeskommunen", "kontaktperson", "nav", "kursene"]
+    found = {q: _near(q, vocab) for q in asked}
+    assert found == {q: {w for w in vocab if similar(q, w)} for q in asked}
+    assert "sommarjobbplassar" in found["plassar"] and "koordinator" in found["coordinator"]
+    assert found["nav"] == set() and "kurs" not in found["kursene"]

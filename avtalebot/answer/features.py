@@ -193,7 +193,7 @@ def featurize(
     parties = [_party_of(c) for c in cands]
     asked = query.words
     has = [
-        (i.has - {"person"})
+        (i.holds(query.wants) - {"person"})
         | ({"person"} if names_other_person(i, asked) else set())
         | ({"list"} if c.kind == "leadin" else set())
         | ({"party"} if p else set())

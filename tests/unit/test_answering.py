@@ -11,7 +11,7 @@ from avtalebot.answer.decide import decide
 from avtalebot.answer.extractive import ExtractiveAnswerer, unstated_words
 from avtalebot.answer.features import FEATURES
 from avtalebot.answer.followup import contextualize
-from avtalebot.answer.lexical import text_info
+from avtalebot.answer.lexical import HAS, text_info
 from avtalebot.answer.query import analyse
 from avtalebot.answer.scorer import SHIPPED, Scorer, ScorerParams, load_scorer
 from avtalebot.cli.commands import format_answer
@@ -237,7 +237,7 @@ def test_answer_types_a_passage_holds():
     """Type matches carry the most weight, so a type must not be seen where it is not: an office
     ('Nav Grorud', 'Bydel Grorud') is no person, a phone number no amount, a year or a section number
     no count, the article 'en' no number."""
-    has = lambda text: text_info(text).has  # noqa: E731
+    has = lambda text: text_info(text).holds(HAS)  # noqa: E731
     assert "person" in has("Styringsgruppen ledes av Marianne Skjelbred Holm.")
     assert "person" not in has("Bydel Grorud skal samarbeide med Nav Grorud og Nye Vestfold.")
     assert {"amount", "number"} & has("Rådgiver | kari@rogfk.no | 915 26 408") == set()

@@ -169,7 +169,10 @@ def similar(a: str, b: str) -> bool:
     """Compounds and cognates: 'plassar' in 'sommarjobbplassar', 'coordinator' ~ 'koordinator'."""
     if len(a) < 5 or len(b) < 5:
         return False
-    ta, tb = _trigrams(a), _trigrams(b)
+    return _alike(_trigrams(a), _trigrams(b))
+
+
+def _alike(ta: frozenset[str], tb: frozenset[str]) -> bool:
     return len(ta & tb) >= 0.75 * min(len(ta), len(tb))
 
 
@@ -179,15 +182,12 @@ def _near(word: str, vocab: set[str]) -> set[str]:
     if len(word) < 5:
         return set()
     ta = _trigrams(word)
-    la = len(ta)
     near = set()
     for w in vocab:
         if len(w) < 5:
             continue
         tb = _trigrams(w)
-        if ta.isdisjoint(tb):
-            continue
-        if len(ta & tb) >= 0.75 * min(la, len(tb)):
+        if not ta.isdisjoint(tb) and _alike(ta, tb):
             near.add(w)
     return near
 

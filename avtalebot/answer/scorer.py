@@ -71,9 +71,10 @@ class Linear:
 
 @dataclass
 class Blend:
-    """A share of a linear model's logit plus the rest of boosted trees' logit: the trees learn
-    from the thousands of real questions what the few hundred agreement questions cannot teach,
-    the linear part keeps what those taught (docs/quality.md has the measurement)."""
+    """A share of a linear model's logit plus the rest of boosted trees' score (trees fitted to
+    order each question's candidates): the trees learn from the thousands of real questions what the
+    few hundred agreement questions cannot teach, the linear part keeps what those taught
+    (docs/quality.md and docs/experiments.md have the measurements)."""
 
     linear: Linear
     forest: Forest

@@ -38,28 +38,39 @@ TENTATIVE_SHARE = 0.15
 MIN_SET = 20  # a set with fewer answerable questions does not bind the decline threshold
 
 
-def _rows(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rows(examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], np.ndarray]:
     """Candidates of the examples that teach the ranker (not the questions to decline), with each
-    question weighing its set's weight in all."""
+    question weighing its set's weight in all; and for the ranking trees, the number of rows of each
+    question and a row weight that sums to its set's weight over the question (LightGBM weighs a
+    question by the sum of its rows' weights: a larger pool must not weigh more)."""
     train = [e for e in examples if not e.to_decline]
-    x = np.vstack([e.prep.x for e in train])
-    y = np.concatenate([e.y for e in train])
-    w = np.concatenate([e.weight * e.set_weight for e in train]) * len(train)
-    keep = w > 0
-    if not keep.any() or y[keep].min() == y[keep].max():
+    xs, ys, ws, groups, question_w = [], [], [], [], []
+    for e in train:
+        w = e.weight * e.set_weight * len(train)
+        keep = w > 0
+        if not keep.any():
+            continue
+        xs.append(e.prep.x[keep])
+        ys.append(e.y[keep])
+        ws.append(w[keep])
+        groups.append(int(keep.sum()))
+        question_w.append(np.full(int(keep.sum()), e.set_weight / keep.sum()))
+    y = np.concatenate(ys) if ys else np.zeros(0)
+    if not len(y) or y.min() == y.max():
         raise ValueError("the labelled questions give no positive (or no negative) candidates to learn from")
-    return x[keep], y[keep], w[keep]
+    return np.vstack(xs), y, np.concatenate(ws), groups, np.concatenate(question_w)
 
 
 def fit_ranker(examples: list[Example], c: float, drop: set[str] | None = None, kind: str = "blend") -> Ranker:
-    """Logistic regression on every labelled candidate, blended with boosted trees; features in
-    `drop` are held at zero."""
-    x, y, w = _rows(examples)
+    """Logistic regression on every labelled candidate, blended with boosted trees that learn to
+    order each question's candidates (LambdaRank; chosen over the log-loss by leave-documents-out
+    measurement, docs/experiments.md, 7 December 2026); features in `drop` are held at zero."""
+    x, y, w, groups, question_w = _rows(examples)
     x = _masked(x, drop)
     linear = fit_linear(x, y, FEATURES, c, weight=w)
     if kind == "linear":
         return linear
-    return Blend(linear, fit_forest(x, y, FEATURES, weight=w), 0.5)
+    return Blend(linear, fit_forest(x, y, FEATURES, weight=question_w, groups=groups), 0.5)
 
 
 def _masked(x: np.ndarray, drop: set[str] | None) -> np.ndarray:

@@ -54,12 +54,26 @@ def fit_linear(
 
 
 def fit_forest(
-    x: np.ndarray, y: np.ndarray, names: list[str], weight: np.ndarray | None = None, seed: int = 0
+    x: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    weight: np.ndarray | None = None,
+    seed: int = 0,
+    groups: list[int] | None = None,
 ) -> Forest:
-    """Boosted trees on the log-loss, so that a score is a logit like the linear ranker's."""
+    """Boosted trees. With `groups` (the number of consecutive rows of each question) the trees learn
+    to order each question's candidates (LambdaRank): which passage of a pool answers is what the
+    ranker must get right, and a question's scores only ever compete with each other. Without, on
+    the log-loss over all rows at once."""
     lgb = _require("lightgbm")
     if x.shape[1] != len(names):
         raise ValueError(f"{x.shape[1]} feature columns but {len(names)} feature names")
-    model = lgb.LGBMClassifier(verbose=-1, random_state=seed, n_jobs=2, **FOREST)
-    model.fit(np.asarray(x, dtype=np.float64), y, sample_weight=weight)
+    if groups is None:
+        model = lgb.LGBMClassifier(verbose=-1, random_state=seed, n_jobs=2, **FOREST)
+        model.fit(np.asarray(x, dtype=np.float64), y, sample_weight=weight)
+    else:
+        if sum(groups) != len(x):
+            raise ValueError(f"groups cover {sum(groups)} rows of {len(x)}")
+        model = lgb.LGBMRanker(objective="lambdarank", verbose=-1, random_state=seed, n_jobs=2, **FOREST)
+        model.fit(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=int), group=groups, sample_weight=weight)
     return Forest.from_lightgbm(model.booster_.dump_model(), list(names))

@@ -194,6 +194,41 @@ def test_the_forest_walks_as_lightgbm_predicts():
         forest.aligned(["f0"])  # a feature its splits read is missing
 
 
+def test_ranking_trees_order_each_questions_own_candidates():
+    """Trees fitted per question (LambdaRank) and walked as shipped arrays pick held-out questions'
+    answers — the candidate best on a feature relative to its own pool, where pools differ in level
+    so that no threshold over all rows tells answers apart — where trees on the log-loss over all
+    rows at once do no better than chance (1 in 8)."""
+    pytest.importorskip("lightgbm")
+    from avtalebot.calibration.models import fit_forest
+
+    rng = np.random.default_rng(1)
+
+    def pools(n: int):
+        xs, ys = [], []
+        for _ in range(n):
+            x = rng.normal(size=(8, 3))
+            x[:, 0] += rng.normal(scale=3.0)  # the pool's level
+            y = np.zeros(8)
+            y[np.argmax(x[:, 0])] = 1
+            xs.append(x)
+            ys.append(y)
+        return xs, ys
+
+    xs, ys = pools(300)
+    test_x, test_y = pools(100)
+
+    def first_right(forest) -> float:
+        return float(np.mean([y[np.argmax(forest.apply(x))] for x, y in zip(test_x, test_y, strict=True)]))
+
+    x, y, names = np.vstack(xs), np.concatenate(ys), ["a", "b", "c"]
+    ranked = first_right(fit_forest(x, y, names, groups=[8] * 300))
+    pooled = first_right(fit_forest(x, y, names))
+    assert ranked >= 0.4 and ranked >= pooled + 0.2
+    with pytest.raises(ValueError):
+        fit_forest(x, y, names, groups=[8] * 299)
+
+
 def _walk(forest, row: np.ndarray) -> float:
     """A tree at a time, a node at a time, in float64: what the shipped arrays mean."""
     total = 0.0

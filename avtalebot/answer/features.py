@@ -7,18 +7,19 @@ chunk, to its neighbours), words (IDF-weighted coverage of the question, within-
 compounds and cognates, BM25 at unit level, lead-in and section matches), retrieval (the chunk's fused
 rank, the document's rank), answer type (the question wants a person, a date, an age … and the
 candidate holds one), party (the question names a party and the candidate's list belongs to it or to
-another), document (not in force, another place or year than asked), shape (kind, length).
+another), document (not in force, another place or year than asked), shape (kind, length). The
+meaning group is computed in meaning.py, what a document shows as a whole in docinfo.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from avtalebot.answer.candidates import Candidate, Pool
+from avtalebot.answer.docinfo import doc_infos
 from avtalebot.answer.lexical import (
     TYPES,
     QueryWords,
@@ -30,15 +31,13 @@ from avtalebot.answer.lexical import (
     terms_of,
     text_info,
 )
+from avtalebot.answer.meaning import chunk_dense, group_max, neighbour_dense, unit_dense
 from avtalebot.answer.query import PARTIES, WANTS, Query
-from avtalebot.answer.validity import NOT_IN_FORCE
-from avtalebot.types import DocRecord
 from ingest.headings import heading_at
 from vectorstore.index import LoadedIndex
 
 _PARTY_RX = {k: re.compile(v, re.I) for k, v in PARTIES.items()}
 _BOTH = re.compile(r"\b(begge|partane|partene|both parties)\b", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 KINDS = ["sentence", "item", "leadin", "row", "fact"]
 FACTS = ["contact", "validity", "signed"]
 # The answer types that name what the answer is (all but a place, a list and a yes/no).
@@ -82,45 +81,6 @@ GROUPS = {
 FEATURES = [f for group in GROUPS.values() for f in group]
 
 
-def doc_years(doc: DocRecord, text: str) -> set[str]:
-    """The years a document is about: in its title and opening lines, and its validity period."""
-    years = set(_YEAR.findall(f"{doc.title} {text[:400]}"))
-    meta = doc.meta
-    if meta.valid_from and meta.valid_to:
-        years |= {str(y) for y in range(int(meta.valid_from[:4]), int(meta.valid_to[:4]) + 1)}
-    return years
-
-
-@dataclass
-class DocInfo:
-    not_in_force: bool
-    place_miss: bool
-    year_hit: bool
-    year_miss: bool
-    context: frozenset[str]  # terms describing the whole document: title and parties
-
-
-def doc_infos(
-    query: Query, pool: Pool, index: LoadedIndex, status: dict[str, tuple[str, str]]
-) -> dict[str, DocInfo]:
-    places = [p.lower().replace(" ", "-") for p in query.places]
-    years = set(query.years)
-    out = {}
-    for doc_id in {c.doc_id for c in pool.candidates}:
-        doc = index.docs[doc_id]
-        raw = index.doc_text(doc_id) if (places or years) else ""
-        text = raw.lower().replace(" ", "-")
-        in_doc = years & doc_years(doc, raw) if years else set()
-        out[doc_id] = DocInfo(
-            not_in_force=status.get(doc_id, ("",))[0] in NOT_IN_FORCE,
-            place_miss=bool(places) and not any(p in text for p in places),
-            year_hit=bool(years) and in_doc == years,
-            year_miss=bool(years) and not in_doc,
-            context=terms_of(f"{doc.title} {' '.join(doc.meta.parties)}"),
-        )
-    return out
-
-
 def _party_of(c: Candidate) -> frozenset[str]:
     """Whose list or sentence this is: the lead-in's party for an item, else the sentence's opening."""
     return _party_named(c.context if c.kind == "item" and c.context else c.text[:80])
@@ -155,14 +115,14 @@ def featurize(
     m_ctx = qw.matches(ctx)
     m_sec = qw.matches(section)
     m_unit = m_own | m_ctx
-    dense = _dense(cands, index, qvec)
+    dense = unit_dense(cands, index, qvec)
     col: dict[str, np.ndarray] = {}
     col["dense"] = dense
     col["dense_rel"] = relative(dense)
-    col["dense_chunk"] = _group_max(dense, [c.chunk.chunk_id for c in cands])
-    col["dense_passage"] = _chunk_dense(cands, index, qvec)
-    col["dense_neighbour"] = _neighbours(cands, dense)
-    col["dense_doc"] = _group_max(dense, [c.doc_id for c in cands])
+    col["dense_chunk"] = group_max(dense, [c.chunk.chunk_id for c in cands])
+    col["dense_passage"] = chunk_dense(cands, index, qvec)
+    col["dense_neighbour"] = neighbour_dense(cands, dense)
+    col["dense_doc"] = group_max(dense, [c.doc_id for c in cands])
     col["has_vector"] = np.asarray([c.row is not None for c in cands], dtype=float)
     col["cov"] = qw.coverage(m_own)
     col["cov_rel"] = relative(col["cov"])
@@ -243,7 +203,9 @@ def featurize(
     return np.stack([np.asarray(col[f], dtype=np.float32) for f in FEATURES], axis=1)
 
 
-def _context(col: dict, cands: list[Candidate], qw: QueryWords, m_own: np.ndarray, index: LoadedIndex) -> None:
+def _context(
+    col: dict, cands: list[Candidate], qw: QueryWords, m_own: np.ndarray, index: LoadedIndex
+) -> None:
     """What the passage around a unit says: the question's words in the unit before it and in the
     three together (a sentence that answers often names its subject only in the one before: "Han
     ble nummer sju."), how the unit compares with its document's best, and where in the document
@@ -259,7 +221,7 @@ def _context(col: dict, cands: list[Candidate], qw: QueryWords, m_own: np.ndarra
     col["cov_prev"] = qw.coverage(padded[prev])
     col["cov_window"] = qw.coverage(m_own | padded[prev] | padded[nxt])
     docs = [c.doc_id for c in cands]
-    col["cov_doc_rel"] = col["cov"] - _group_max(col["cov"], docs)
+    col["cov_doc_rel"] = col["cov"] - group_max(col["cov"], docs)
     col["dense_doc_rel"] = col["dense"] - col["dense_doc"]
     lengths = {d: max(1, len(index.doc_text(d))) for d in set(docs)}
     col["doc_pos"] = np.asarray([c.start / lengths[c.doc_id] for c in cands])
@@ -276,45 +238,3 @@ def _fact_fits(c: Candidate, query: Query) -> bool:
     if c.fact_kind == "validity":
         return "validity" in query.wants
     return c.fact_kind == "signed" and query.asks_signed and "date" in query.wants
-
-
-def _group_max(values: np.ndarray, keys: list[str]) -> np.ndarray:
-    best: dict[str, float] = {}
-    for k, v in zip(keys, values, strict=True):
-        best[k] = max(best.get(k, -1.0), float(v))
-    return np.asarray([best[k] for k in keys])
-
-
-def _dense(cands: list[Candidate], index: LoadedIndex, qvec: np.ndarray) -> np.ndarray:
-    """Similarity of the question to each candidate's unit (a fact: the unit it was taken from)."""
-    rows = [c.row for c in cands if c.row is not None]
-    out = np.zeros(len(cands))
-    if rows and index.units is not None:
-        sims = index.units.similarities_at(np.asarray(rows), qvec)
-        out[[i for i, c in enumerate(cands) if c.row is not None]] = sims
-    return out
-
-
-def _chunk_dense(cands: list[Candidate], index: LoadedIndex, qvec: np.ndarray) -> np.ndarray:
-    """Similarity of the question to each candidate's whole chunk (as retrieval embedded it)."""
-    ids = list(dict.fromkeys(c.chunk.chunk_id for c in cands))
-    rows = [index.chunks.vector_row(i) for i in ids]
-    if index.chunk_vectors is None or any(r is None or r < 0 for r in rows):
-        return np.zeros(len(cands))
-    sims = dict(zip(ids, index.chunk_vectors.similarities_at(np.asarray(rows), qvec), strict=True))
-    return np.asarray([sims[c.chunk.chunk_id] for c in cands])
-
-
-def _neighbours(cands: list[Candidate], dense: np.ndarray) -> np.ndarray:
-    """The best similarity among a unit's neighbours in its chunk (a terse answer's context)."""
-    out = dense.copy()
-    for i, c in enumerate(cands):
-        if c.kind == "fact":
-            continue
-        near = [
-            dense[j]
-            for j in (i - 1, i + 1)
-            if 0 <= j < len(cands) and cands[j].kind != "fact" and cands[j].chunk.chunk_id == c.chunk.chunk_id
-        ]
-        out[i] = max(near, default=dense[i])
-    return out

@@ -69,7 +69,7 @@ class Forest:
         node = np.repeat(self._roots, n)
         offset = np.tile(np.arange(n, dtype=np.intp) * x.shape[1], len(self._roots))
         flat = np.ascontiguousarray(x).ravel()
-        for _ in range(self.depth):
+        for _ in range(self.depth - 1):  # `depth` counts the levels; a leaf is reached in one step fewer
             went_left = flat[offset + self._walk_feature[node]] <= threshold[node]
             node = self._children[2 * node + went_left]
         return self._value[node].reshape(len(self._roots), n).sum(axis=0)
